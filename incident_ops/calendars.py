@@ -105,12 +105,14 @@ def parse_hours(value: str | list[str]) -> tuple[tuple[time, time], ...]:
     return tuple((_clock(start), _clock(end)) for start, end in ranges)
 
 
-def _holiday_table(country: str | None, subdiv: str | None) -> holidays.HolidayBase | None:
+def _holiday_table(country: str | None, subdiv: str | int | None) -> holidays.HolidayBase | None:
     """The `holidays` table, which fills itself year by year on first lookup."""
     if country is None:
         if subdiv is not None:
             raise ValueError(f"holiday subdivision {subdiv!r} needs a country")
         return None
+    if not isinstance(country, str) or not isinstance(subdiv, str | int | None):
+        raise ValueError(f"bad holiday country {country!r} / subdivision {subdiv!r}")
     try:
         return holidays.country_holidays(country, subdiv=subdiv)
     except NotImplementedError as exc:
@@ -135,7 +137,7 @@ class Calendar:
     days: frozenset[int]
     hours: tuple[tuple[time, time], ...]
     country: str | None = None
-    subdiv: str | None = None
+    subdiv: str | int | None = None
     dates: frozenset[date] = frozenset()
     _table: holidays.HolidayBase | None = field(default=None, compare=False, repr=False)
 
@@ -147,7 +149,7 @@ class Calendar:
         days: str | list[str],
         hours: str | list[str],
         country: str | None = None,
-        subdiv: str | None = None,
+        subdiv: str | int | None = None,
         dates: Iterable[date | str] = (),
     ) -> Calendar:
         """Validate every part and raise ValueError with a message fit for a policy error."""

@@ -150,6 +150,8 @@ def test_calendar_facts() -> None:
         ({"country": "XX"}, "unknown holiday country/subdivision: Country XX"),
         ({"country": "US", "subdiv": "ZZ"}, "unknown holiday country/subdivision: .*ZZ"),
         ({"subdiv": "BY"}, "subdivision 'BY' needs a country"),
+        ({"country": 49}, "bad holiday country 49"),
+        ({"country": "DE", "subdiv": ["BY"]}, "bad holiday country 'DE' / subdivision"),
         ({"dates": ["24.12.2026"]}, "bad holiday date '24.12.2026'"),
         ({"dates": [datetime(2026, 12, 24)]}, "bad holiday date"),
         ({"days": ""}, "bad days"),
