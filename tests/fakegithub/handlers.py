@@ -1,0 +1,296 @@
+"""One function per operation of the subset: read/modify State, return what GitHub sends."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from . import render
+from .state import CheckRun, Issue, Repo, State, Team
+
+DOCS = "https://docs.github.com/rest"
+
+
+class HttpError(Exception):
+    """An answer GitHub gives on purpose (404, 422 ...); not a violation of the contract."""
+
+    def __init__(self, status: int, message: str, errors: list[dict[str, Any]] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.body: dict[str, Any] = {"message": message, "documentation_url": DOCS}
+        self.body["status"] = str(status)
+        if errors:
+            self.body["errors"] = errors
+
+
+def not_found() -> HttpError:
+    return HttpError(404, "Not Found")
+
+
+@dataclass
+class Ctx:
+    state: State
+    urls: render.Urls
+    params: dict[str, str]
+    query: dict[str, str]
+    body: Any
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any
+    paginate: bool = False  # a list the app slices into pages with a Link header
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _repo(ctx: Ctx) -> Repo:
+    repo = ctx.state.repo(f"{ctx.params['owner']}/{ctx.params['repo']}")
+    if repo is None:
+        raise not_found()
+    return repo
+
+
+def _issue(ctx: Ctx, key: str = "issue_number") -> tuple[Repo, Issue]:
+    repo = _repo(ctx)
+    issue = repo.issues.get(int(ctx.params[key]))
+    if issue is None:
+        raise not_found()
+    return repo, issue
+
+
+def _pull(ctx: Ctx) -> tuple[Repo, Issue]:
+    repo, issue = _issue(ctx, "pull_number")
+    if issue.pull is None:
+        raise not_found()
+    return repo, issue
+
+
+def _created(body: dict[str, Any]) -> Reply:
+    return Reply(201, body, headers={"Location": body["url"]})
+
+
+def get_repo(ctx: Ctx) -> Reply:
+    return Reply(200, render.repo(_repo(ctx), ctx.urls, full=True))
+
+
+def list_issues(ctx: Ctx) -> Reply:
+    repo, q = _repo(ctx), ctx.query
+    issues = list(repo.issues.values())
+    state = q.get("state", "open")
+    if state != "all":
+        issues = [i for i in issues if i.state == state]
+    if q.get("labels"):
+        wanted = {n.strip().lower() for n in q["labels"].split(",") if n.strip()}
+        issues = [i for i in issues if wanted <= {lb.name.lower() for lb in i.labels}]
+    if q.get("since"):
+        since = datetime.fromisoformat(q["since"])
+        issues = [i for i in issues if i.updated_at >= since]
+    if "assignee" in q:
+        who = q["assignee"].lower()
+        logins = lambda i: {a.login.lower() for a in i.assignees}  # noqa: E731
+        keep = {"none": lambda i: not i.assignees, "*": lambda i: bool(i.assignees)}
+        issues = [i for i in issues if keep.get(who, lambda i: who in logins(i))(i)]
+    if "creator" in q:
+        issues = [i for i in issues if i.user.login.lower() == q["creator"].lower()]
+    sort_key: dict[str, Callable[[Issue], Any]] = {
+        "created": lambda i: (i.created_at, i.number),
+        "updated": lambda i: (i.updated_at, i.number),
+        "comments": lambda i: (len(i.comments), i.number),
+    }
+    issues.sort(key=sort_key[q.get("sort", "created")], reverse=q.get("direction") != "asc")
+    return Reply(200, [render.issue(i, repo, ctx.urls) for i in issues], paginate=True)
+
+
+def _set_labels(ctx: Ctx, repo: Repo, issue: Issue, names: list[Any], replace: bool) -> None:
+    names = [n["name"] if isinstance(n, dict) else str(n) for n in names]
+    labels = [] if replace else list(issue.labels)
+    for name in names:
+        label = ctx.state.label(repo, name)
+        if label not in labels:
+            labels.append(label)
+    issue.labels = labels
+
+
+def _add_assignees(ctx: Ctx, issue: Issue, logins: list[Any]) -> None:
+    for login in logins:
+        user = ctx.state.user(login["login"] if isinstance(login, dict) else login)
+        if user not in issue.assignees:
+            issue.assignees.append(user)
+
+
+def create_issue(ctx: Ctx) -> Reply:
+    repo, b = _repo(ctx), ctx.body
+    issue = ctx.state.add_issue(repo.full_name, str(b["title"]), b.get("body"))
+    _set_labels(ctx, repo, issue, b.get("labels", []), replace=True)
+    _add_assignees(
+        ctx, issue, b.get("assignees", []) + ([b["assignee"]] if b.get("assignee") else [])
+    )
+    return _created(render.issue(issue, repo, ctx.urls))
+
+
+def get_issue(ctx: Ctx) -> Reply:
+    repo, issue = _issue(ctx)
+    return Reply(200, render.issue(issue, repo, ctx.urls))
+
+
+def update_issue(ctx: Ctx) -> Reply:
+    repo, issue = _issue(ctx)
+    b = ctx.body or {}
+    if b.get("title") is not None:
+        issue.title = str(b["title"])
+    if "body" in b:
+        issue.body = b["body"]
+    if "labels" in b:
+        _set_labels(ctx, repo, issue, b["labels"], replace=True)
+    if "assignees" in b:
+        issue.assignees = []
+        _add_assignees(ctx, issue, b["assignees"])
+    if "state" in b:
+        ctx.state.set_issue_state(issue, b["state"], ctx.state.me, b.get("state_reason"))
+    issue.updated_at = ctx.state.clock()
+    return Reply(200, render.issue(issue, repo, ctx.urls))
+
+
+def list_comments(ctx: Ctx) -> Reply:
+    repo, issue = _issue(ctx)
+    comments = issue.comments
+    if ctx.query.get("since"):
+        since = datetime.fromisoformat(ctx.query["since"])
+        comments = [c for c in comments if c.updated_at >= since]
+    body = [render.comment(c, issue, repo, ctx.urls) for c in comments]
+    return Reply(200, body, paginate=True)
+
+
+def create_comment(ctx: Ctx) -> Reply:
+    repo, issue = _issue(ctx)
+    comment = ctx.state.add_comment(repo.full_name, issue.number, ctx.body["body"])
+    return _created(render.comment(comment, issue, repo, ctx.urls))
+
+
+def list_labels(ctx: Ctx) -> Reply:
+    repo = _repo(ctx)
+    return Reply(200, [render.label(lb, repo, ctx.urls) for lb in repo.labels.values()], True)
+
+
+def create_label(ctx: Ctx) -> Reply:
+    repo, b = _repo(ctx), ctx.body
+    if b["name"].lower() in repo.labels:
+        error = {"resource": "Label", "code": "already_exists", "field": "name"}
+        raise HttpError(422, "Validation Failed", [error])
+    label = ctx.state.add_label(
+        repo.full_name, b["name"], b.get("color", "ededed"), b.get("description")
+    )
+    return _created(render.label(label, repo, ctx.urls))
+
+
+def add_labels(ctx: Ctx) -> Reply:
+    repo, issue = _issue(ctx)
+    names = ctx.body.get("labels", []) if isinstance(ctx.body, dict) else ctx.body or []
+    _set_labels(ctx, repo, issue, names, replace=False)
+    issue.updated_at = ctx.state.clock()
+    return Reply(200, [render.label(lb, repo, ctx.urls) for lb in issue.labels])
+
+
+def add_assignees(ctx: Ctx) -> Reply:
+    repo, issue = _issue(ctx)
+    _add_assignees(ctx, issue, (ctx.body or {}).get("assignees", []))
+    issue.updated_at = ctx.state.clock()
+    return Reply(201, render.issue(issue, repo, ctx.urls))
+
+
+def get_pull(ctx: Ctx) -> Reply:
+    repo, issue = _pull(ctx)
+    return Reply(200, render.pull(issue, repo, ctx.urls))
+
+
+def list_pull_files(ctx: Ctx) -> Reply:
+    repo, issue = _pull(ctx)
+    assert issue.pull is not None
+    body = [render.pull_file(f, issue, repo, ctx.urls) for f in issue.pull.files]
+    return Reply(200, body, paginate=True)
+
+
+def list_reviews(ctx: Ctx) -> Reply:
+    repo, issue = _pull(ctx)
+    assert issue.pull is not None
+    body = [render.review(r, issue, repo, ctx.urls) for r in issue.pull.reviews]
+    return Reply(200, body, paginate=True)
+
+
+def _team(ctx: Ctx) -> Team:
+    team = ctx.state.teams.get((ctx.params["org"].lower(), ctx.params["team_slug"].lower()))
+    if team is None:
+        raise not_found()
+    return team
+
+
+def list_team_members(ctx: Ctx) -> Reply:
+    team, role = _team(ctx), ctx.query.get("role", "all")
+    logins = [m for m, r in team.members.items() if role in ("all", r)]
+    return Reply(200, [render.user(ctx.state.user(m), ctx.urls) for m in logins], True)
+
+
+def collaborator_permission(ctx: Ctx) -> Reply:
+    repo = _repo(ctx)
+    user = ctx.state.users.get(ctx.params["username"].lower())
+    if user is None:
+        raise not_found()
+    permission = repo.collaborators.get(user.login, "none")
+    body = render.user(user, ctx.urls) or {}
+    body["role_name"] = permission
+    return Reply(200, {"permission": permission, "role_name": permission, "user": body})
+
+
+def create_check_run(ctx: Ctx) -> Reply:
+    repo, b, now = _repo(ctx), ctx.body, ctx.state.clock()
+    status = b.get("status", "queued")
+    run = CheckRun(
+        id=ctx.state.next_id(),
+        name=b["name"],
+        head_sha=b["head_sha"],
+        status=status,
+        conclusion=b.get("conclusion"),
+        external_id=b.get("external_id"),
+        details_url=b.get("details_url"),
+        started_at=datetime.fromisoformat(b["started_at"]) if "started_at" in b else now,
+        completed_at=now if status == "completed" else None,
+        output=b.get("output", {}),
+    )
+    repo.check_runs.append(run)
+    return Reply(201, render.check_run(run, repo, ctx.urls))
+
+
+def rate_limit(ctx: Ctx) -> Reply:
+    reset = int(ctx.state.clock().timestamp()) + 3600
+    core = {"limit": 5000, "remaining": 4999, "reset": reset, "used": 1}
+    return Reply(200, {"resources": {"core": core, "search": core}, "rate": core})
+
+
+def get_user(ctx: Ctx) -> Reply:
+    return Reply(200, render.private_user(ctx.state.me, ctx.urls))
+
+
+HANDLERS: dict[str, Callable[[Ctx], Reply]] = {
+    "repos/get": get_repo,
+    "issues/list-for-repo": list_issues,
+    "issues/create": create_issue,
+    "issues/get": get_issue,
+    "issues/update": update_issue,
+    "issues/list-comments": list_comments,
+    "issues/create-comment": create_comment,
+    "issues/list-labels-for-repo": list_labels,
+    "issues/create-label": create_label,
+    "issues/add-labels": add_labels,
+    "issues/add-assignees": add_assignees,
+    "pulls/get": get_pull,
+    "pulls/list-files": list_pull_files,
+    "pulls/list-reviews": list_reviews,
+    "teams/list-members-in-org": list_team_members,
+    "repos/get-collaborator-permission-level": collaborator_permission,
+    "checks/create": create_check_run,
+    "rate-limit/get": rate_limit,
+    "users/get-authenticated": get_user,
+}
