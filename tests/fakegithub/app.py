@@ -127,7 +127,7 @@ class FakeGitHubApp:
         query = {k: request.args.getlist(k) for k in request.args}
         problems = self.spec.check_request(op, params, query, body, has_body=body is not None)
         if problems:
-            return self._violation(422, f"{op.op_id} request: {problems}"), op.op_id
+            return self._violation(422, f"{op.op_id} request: " + "; ".join(problems)), op.op_id
         urls = _urls(request, self.prefix)
         ctx = Ctx(self.state, urls, params, dict(request.args.items()), body)
         try:
@@ -138,7 +138,7 @@ class FakeGitHubApp:
         headers = _paginate(reply, request, urls) if reply.paginate else {}
         problems = self.spec.check_response(op, reply.status, reply.body)
         if problems:
-            return self._violation(500, f"{op.op_id} response: {problems}"), op.op_id
+            return self._violation(500, f"{op.op_id} response: " + "; ".join(problems)), op.op_id
         response = _json(reply.status, reply.body)
         response.headers.update({**reply.headers, **headers})
         return response, op.op_id

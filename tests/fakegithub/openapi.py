@@ -140,14 +140,14 @@ class Spec:
             if op.body_required:
                 problems.append("missing required JSON request body")
         else:
-            problems += [f"body: {_describe(e)}" for e in op.body.iter_errors(body)]
+            problems += [_describe("body", e) for e in op.body.iter_errors(body)]
         return problems
 
     def check_response(self, op: Operation, status: int, body: Any) -> list[str]:
         validator = op.responses.get(status)
         if validator is None:
             return [f"status {status} is not a documented response of {op.op_id}"]
-        return [f"response: {_describe(e)}" for e in validator.iter_errors(body)]
+        return [_describe("response", e) for e in validator.iter_errors(body)]
 
 
 def _check_param(param: dict[str, Any], raw: str) -> list[str]:
@@ -162,9 +162,9 @@ def _check_param(param: dict[str, Any], raw: str) -> list[str]:
     return [f"{param['in']} parameter {param['name']!r}: {e.message}" for e in errors]
 
 
-def _describe(error: Any) -> str:
-    where = "/".join(str(p) for p in error.absolute_path) or "(root)"
-    return f"{where}: {error.message[:300]}"
+def _describe(root: str, error: Any) -> str:
+    where = "".join(f"/{p}" for p in error.absolute_path)
+    return f"{root}{where}: {error.message[:300]}"
 
 
 @cache

@@ -6,11 +6,18 @@ import secrets
 import threading
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .app import WRITE_METHODS, Call, FakeGitHubApp
 from .faults import FaultKind, FaultRule
 from .state import Issue, Label, Review, ReviewState, State, Team
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No access log on stderr: the call log on the server is the record tests read."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
 
 
 class FakeGitHub:
@@ -27,14 +34,17 @@ class FakeGitHub:
         self.token = token or f"ghs_fake{secrets.token_hex(16)}"
         self.state = State(me=me)
         self.app = FakeGitHubApp(self.state, self.token, prefix=prefix)
-        self._server: BaseWSGIServer = make_server(host, port, self.app, threaded=True)
+        self._server: BaseWSGIServer = make_server(
+            host, port, self.app, threaded=True, request_handler=_QuietHandler
+        )
         self.host, self.port = host, self._server.server_port
         self.url = f"http://{host}:{self.port}{self.app.prefix}"
         self._thread: threading.Thread | None = None
 
     # ---- lifecycle -------------------------------------------------------------------------
     def start(self) -> FakeGitHub:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        serve = self._server.serve_forever
+        self._thread = threading.Thread(target=serve, args=(0.05,), daemon=True)
         self._thread.start()
         return self
 
