@@ -1,4 +1,4 @@
-"""Errors that cross the library/CLI boundary and map to exit code 2 in one place."""
+"""Errors that cross the library/CLI boundary and map to exit codes in one place."""
 
 from __future__ import annotations
 
@@ -10,17 +10,20 @@ class IncidentOpsError(Exception):
 
 
 class PolicyError(IncidentOpsError):
-    """A bad policy file, always named with file:line so the user can fix it."""
+    """Bad policy files, each problem named with file:line so the user can fix it."""
 
-    def __init__(self, path: str, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}")
-        self.path = path
-        self.line = line
-        self.message = message
+    def __init__(self, problems: list[tuple[str, int, str]]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(f"{p}:{line}: {msg}" for p, line, msg in self.problems))
+
+    @classmethod
+    def at(cls, path: str, line: int, message: str) -> PolicyError:
+        """One problem at one place."""
+        return cls([(path, line, message)])
 
 
 class ConfigError(IncidentOpsError):
-    """A bad `incident-ops.yaml` or command-line value."""
+    """A bad `incident-ops.yaml`, repository layout or command-line value."""
 
 
 class GateRefused(Exception):

@@ -1,0 +1,28 @@
+"""Which classification rules match, how severe an incident must be, who must be engaged."""
+
+from __future__ import annotations
+
+from incident_ops.conditions import matches
+from incident_ops.models.incident import Incident
+from incident_ops.models.policy import ClassificationRule
+from incident_ops.policy import Policy
+
+
+def matching_rules(incident: Incident, policy: Policy) -> list[ClassificationRule]:
+    """Classification rules whose `when:` holds for the incident (VIP customers count)."""
+    return [r for r in policy.model.classification if matches(r.when, incident, policy.vip)]
+
+
+def required_departments(incident: Incident, policy: Policy) -> list[str]:
+    """Severity's + category's + matching classification rules' departments, in that order."""
+    found: list[str] = []
+    severity = policy.severity(incident.severity)
+    category = policy.model.categories.get(incident.category)
+    groups = [
+        severity.departments if severity else [],
+        category.departments if category else [],
+        *(rule.departments for rule in matching_rules(incident, policy)),
+    ]
+    for group in groups:
+        found += [d for d in group if d not in found]
+    return found

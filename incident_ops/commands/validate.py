@@ -1,0 +1,40 @@
+"""`incident-ops validate`: lint incidents against the policies."""
+
+from __future__ import annotations
+
+import click
+
+from incident_ops.commands.common import is_tty, load, now_in, now_option, root_option
+from incident_ops.finding import count_levels
+from incident_ops.lint import validate as run_validate
+from incident_ops.output import RENDERERS, Summary
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--format", "fmt", type=click.Choice(list(RENDERERS)), default="text", show_default=True
+)
+@now_option
+@root_option
+def validate(paths: tuple[str, ...], fmt: str, now: str | None, root: str | None) -> int:
+    """Check incident files (default: every incident of the repo) against the policies.
+
+    Exit 0 when there is no error, 1 when there are errors, 2 on a usage or policy error.
+
+    \b
+    Examples:
+      incident-ops validate
+      incident-ops validate incidents/2026/INC-2026-0042-billing-db-outage.md
+      incident-ops validate --format json --now 2026-11-20T12:00:00+01:00
+    """
+    repo, policy = load(root)
+    report = run_validate(repo, policy, now_in(policy, now), paths)
+    errors, warnings = count_levels(report.findings)
+    summary = Summary(report.files, report.incidents, errors, warnings)
+    colour = fmt == "text" and is_tty()
+    click.echo(RENDERERS[fmt](report.findings, summary, colour), nl=False)
+    return 1 if errors else 0
+
+
+COMMANDS = {"validate": validate}

@@ -1,0 +1,87 @@
+"""The repository: where its root is and what `incident-ops.yaml` says."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from incident_ops.errors import ConfigError, PolicyError
+from incident_ops.parse.schema import problems
+from incident_ops.parse.yamltree import YamlProblem, parse
+
+CONFIG_FILE = "incident-ops.yaml"
+RuleLevel = Literal["error", "warning", "off"]
+
+
+class ConfigModel(BaseModel):
+    """`incident-ops.yaml`; every key optional."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    incidents: str = "incidents"
+    policies: str = "policies"
+    id_prefix: str = Field("INC", pattern=r"^[A-Z]+$")
+    rules: dict[str, RuleLevel] = {}
+    history_tolerance: str = "1h"
+
+
+@dataclass(frozen=True)
+class Repo:
+    """A repository root and its configuration, with absolute folder paths."""
+
+    root: str
+    config: ConfigModel = field(default_factory=ConfigModel)
+
+    @property
+    def incidents_dir(self) -> str:
+        return os.path.join(self.root, self.config.incidents)
+
+    @property
+    def policies_dir(self) -> str:
+        return os.path.join(self.root, self.config.policies)
+
+    def relpath(self, path: str) -> str:
+        """A path relative to the root with '/' separators, as findings show it."""
+        return os.path.relpath(os.path.abspath(path), self.root).replace(os.sep, "/")
+
+
+def find_root(start: str) -> str:
+    """The first directory upward holding `incident-ops.yaml` or `.git` (SPEC §2)."""
+    current = os.path.abspath(start)
+    while True:
+        if os.path.exists(os.path.join(current, CONFIG_FILE)) or os.path.exists(
+            os.path.join(current, ".git")
+        ):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            raise ConfigError(
+                f"no incident repository found from {start}: "
+                f"no {CONFIG_FILE} or .git in it or its parents (use --root DIR)"
+            )
+        current = parent
+
+
+def open_repo(root: str | None = None, cwd: str | None = None) -> Repo:
+    """The repo at `root`, or found upward from `cwd`, with its configuration loaded."""
+    base = os.path.abspath(root) if root else find_root(cwd or os.getcwd())
+    if root and not os.path.isdir(base):
+        raise ConfigError(f"--root {root}: not a directory")
+    path = os.path.join(base, CONFIG_FILE)
+    if not os.path.exists(path):
+        return Repo(base)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            tree = parse(handle.read())
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{CONFIG_FILE}:1: cannot read: {error}") from None
+    except YamlProblem as problem:
+        raise PolicyError.at(CONFIG_FILE, problem.line, problem.message) from None
+    try:
+        return Repo(base, ConfigModel.model_validate(tree.value or {}))
+    except ValidationError as error:
+        found = [(CONFIG_FILE, line, msg) for line, _loc, msg in problems(error, tree)]
+        raise PolicyError(found) from None

@@ -1,0 +1,1 @@
+"""Typed models of incident files and policies (pydantic v2)."""

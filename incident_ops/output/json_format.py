@@ -1,0 +1,21 @@
+"""The one JSON document of SPEC §6: `{"findings": [...], "summary": {...}}`."""
+
+from __future__ import annotations
+
+import json
+
+from incident_ops.finding import Finding
+from incident_ops.output.base import Summary
+
+
+def render(findings: list[Finding], summary: Summary, colour: bool = False) -> str:
+    document = {
+        "findings": [f.to_dict() for f in findings],
+        "summary": {
+            "files": summary.files,
+            "incidents": summary.incidents,
+            "errors": summary.errors,
+            "warnings": summary.warnings,
+        },
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,23 @@
+"""`path:line:col: level [rule] message`, one per line, coloured only on a terminal."""
+
+from __future__ import annotations
+
+from incident_ops.finding import Finding
+from incident_ops.output.base import Summary
+
+_COLOURS = {"error": "\033[31m", "warning": "\033[33m"}
+_RESET, _DIM = "\033[0m", "\033[2m"
+
+
+def render(findings: list[Finding], summary: Summary, colour: bool = False) -> str:
+    lines = []
+    for f in findings:
+        level = f"{_COLOURS[f.level]}{f.level}{_RESET}" if colour else f.level
+        rule = f"{_DIM}[{f.rule}]{_RESET}" if colour else f"[{f.rule}]"
+        lines.append(f"{f.path}:{f.line}:{f.column}: {level} {rule} {f.message}")
+    noun = "file" if summary.files == 1 else "files"
+    lines.append(
+        f"{summary.files} {noun}, {summary.incidents} valid incidents: "
+        f"{summary.errors} error(s), {summary.warnings} warning(s)"
+    )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,201 @@
+"""Load `policies/*.yaml`, merge by top-level key, validate once into a Policy.
+
+Every problem — YAML, schema, or a name that refers to nothing — becomes a PolicyError
+naming file:line; the CLI turns it into exit 2 in one place.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from pydantic import ValidationError
+
+from incident_ops.calendars import Calendar, parse_days, parse_hours
+from incident_ops.conditions import check_path, check_when
+from incident_ops.errors import PolicyError
+from incident_ops.models.incident import TIMESTAMP_FIELDS
+from incident_ops.models.policy import PolicyModel, Severity
+from incident_ops.parse.document import MAX_BYTES
+from incident_ops.parse.schema import Loc, problems
+from incident_ops.parse.yamltree import Tree, YamlProblem, parse
+
+Located = tuple[Loc, str]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The validated policy plus the lookups every rule needs, built once."""
+
+    model: PolicyModel
+    calendars: dict[str, Calendar]
+    files: dict[str, str] = field(default_factory=dict)  # top-level key -> file
+
+    @cached_property
+    def severity_rank(self) -> dict[str, int]:
+        """0 for the most severe level (policies list them most severe first)."""
+        return {name: rank for rank, name in enumerate(self.model.severities)}
+
+    @cached_property
+    def vip(self) -> frozenset[str]:
+        return frozenset(self.model.customers.vip)
+
+    def severity(self, name: str) -> Severity | None:
+        return self.model.severities.get(name)
+
+    def calendar(self, name: str | None = None) -> Calendar:
+        """A named calendar, `default` when unnamed."""
+        return self.calendars[name or "default"]
+
+    def department_calendar(self, department: str | None) -> Calendar:
+        """The calendar a department's deadlines count in (SPEC §4), else `default`."""
+        dept = self.model.departments.get(department or "")
+        return self.calendars[dept.calendar] if dept else self.calendars["default"]
+
+
+def _read_tree(abspath: str, relpath: str) -> Tree:
+    try:
+        if os.path.getsize(abspath) > MAX_BYTES:
+            raise PolicyError.at(relpath, 1, f"file is larger than {MAX_BYTES:,} bytes")
+        with open(abspath, "rb") as handle:
+            raw = handle.read()
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise PolicyError.at(relpath, line, "file is not valid UTF-8") from None
+    except OSError as error:
+        raise PolicyError.at(relpath, 1, f"cannot read file: {error.strerror}") from None
+    try:
+        return parse(text)
+    except YamlProblem as problem:
+        raise PolicyError.at(relpath, problem.line, problem.message) from None
+
+
+def policy_files(directory: str) -> list[str]:
+    """The policy files of a directory, in a stable order."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return []
+    return sorted(os.path.join(directory, n) for n in names if n.endswith((".yaml", ".yml")))
+
+
+def load_policy(directory: str, root: str) -> Policy:
+    """Read, merge and validate every policy file of `directory`."""
+    rel_dir = os.path.relpath(directory, root)
+    files = policy_files(directory)
+    if not files:
+        raise PolicyError.at(rel_dir, 1, "no policy files (*.yaml) found")
+    merged: dict[str, Any] = {}
+    owners: dict[str, tuple[str, Tree]] = {}
+    for abspath in files:
+        relpath = os.path.relpath(abspath, root)
+        tree = _read_tree(abspath, relpath)
+        if tree.value is None:
+            continue
+        if not isinstance(tree.value, dict):
+            raise PolicyError.at(relpath, 1, "a policy file must be a mapping of top-level keys")
+        for key, value in tree.value.items():
+            if key in owners:
+                first = owners[key][0]
+                line = tree.lines[(key,)]
+                raise PolicyError.at(relpath, line, f"{key!r} is already defined in {first}")
+            owners[key] = (relpath, tree)
+            merged[key] = value
+    return _validate(merged, owners, rel_dir)
+
+
+def _locate(loc: Loc, owners: dict[str, tuple[str, Tree]], rel_dir: str) -> tuple[str, int]:
+    if loc and loc[0] in owners:
+        relpath, tree = owners[str(loc[0])]
+        return relpath, tree.line_of(loc)
+    return rel_dir, 1
+
+
+def _validate(merged: dict[str, Any], owners: dict[str, tuple[str, Tree]], rel_dir: str) -> Policy:
+    try:
+        model = PolicyModel.model_validate(merged)
+    except ValidationError as error:
+        found = []
+        for _line, loc, message in problems(error, None):
+            path, line = _locate(loc[:-1] if "missing" in message else loc, owners, rel_dir)
+            found.append((path, line, message))
+        raise PolicyError(found) from None
+    calendars, located = _build_calendars(model)
+    located += _cross_references(model)
+    if located:
+        raise PolicyError([(*_locate(loc, owners, rel_dir), msg) for loc, msg in located])
+    files = {key: relpath for key, (relpath, _tree) in owners.items()}
+    return Policy(model, calendars, files)
+
+
+def _build_calendars(model: PolicyModel) -> tuple[dict[str, Calendar], list[Located]]:
+    calendars: dict[str, Calendar] = {}
+    located: list[Located] = []
+    if "default" not in model.calendars:
+        located.append((("calendars",), "a calendar named 'default' is required"))
+    for name, spec in model.calendars.items():
+        base: Loc = ("calendars", name)
+        for key, check in (("days", parse_days), ("hours", parse_hours)):
+            try:
+                check(getattr(spec, key))
+            except ValueError as error:
+                located.append(((*base, key), str(error)))
+        try:
+            holidays = spec.holidays
+            calendars[name] = Calendar.build(
+                name, spec.timezone, spec.days, spec.hours,
+                holidays.country, holidays.subdiv, holidays.dates,
+            )  # fmt: skip
+        except ValueError as error:
+            key = "timezone" if "timezone" in str(error) else "holidays"
+            if not any(loc[:2] == base for loc, _ in located):
+                located.append(((*base, key), str(error)))
+    return calendars, located
+
+
+def _names(loc: Loc, names: list[str], known: dict[str, Any], what: str) -> list[Located]:
+    return [
+        ((*loc, i), f"unknown {what} {name!r} (known: {', '.join(known) or 'none'})")
+        for i, name in enumerate(names)
+        if name not in known
+    ]
+
+
+def _cross_references(model: PolicyModel) -> list[Located]:
+    """Every severity, department, calendar and field a policy names must exist."""
+    sev, depts, cals = model.severities, model.departments, model.calendars
+    found: list[Located] = []
+    for name, severity in sev.items():
+        found += _names(
+            ("severities", name, "departments"), severity.departments, depts, "department"
+        )
+    for name, category in model.categories.items():
+        found += _names(
+            ("categories", name, "departments"), category.departments, depts, "department"
+        )
+    for name, dept in depts.items():
+        found += _names(("departments", name, "calendar"), [dept.calendar], cals, "calendar")
+    for i, rule in enumerate(model.classification):
+        base: Loc = ("classification", i)
+        found += _names((*base, "severity"), [rule.severity], sev, "severity")
+        found += _names((*base, "departments"), rule.departments, depts, "department")
+        found += [((*base, "when", key), msg) for key, msg in check_when(rule.when)]
+    for i, rule in enumerate(model.escalations):
+        base = ("escalations", i)
+        found += _names((*base, "severities"), rule.severities, sev, "severity")
+        found += _names((*base, "department"), [rule.department], depts, "department")
+        if rule.calendar is not None:
+            found += _names((*base, "calendar"), [rule.calendar], cals, "calendar")
+        if rule.from_ not in TIMESTAMP_FIELDS:
+            found.append(((*base, "from"), f"'from' must be one of {', '.join(TIMESTAMP_FIELDS)}"))
+        if rule.when is not None:
+            found += [((*base, "when", key), msg) for key, msg in check_when(rule.when)]
+    if model.recurrence is not None:
+        for i, path in enumerate(model.recurrence.match):
+            message = check_path(path)
+            if message:
+                found.append((("recurrence", "match", i), message))
+    return [(tuple(p for p in loc if p != ""), msg) for loc, msg in found]

@@ -1,0 +1,62 @@
+"""The rule registry: one module per rule, each exporting ID, DESCRIPTION and check(ctx).
+
+A rule is a generator of Findings over a `Context` (one file, its incident, the policy,
+the repository index, `now`). Order here is the order of `incident-ops rules`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from types import ModuleType
+
+from incident_ops.finding import Finding
+from incident_ops.rules import (
+    closure_departments,
+    closure_follow_up,
+    closure_prevention,
+    closure_rca,
+    duplicate_id,
+    id_filename,
+    lifecycle,
+    missing_section,
+    schema,
+    syntax,
+    under_classified,
+    unknown_reference,
+)
+from incident_ops.rules.base import Context
+
+MODULES: tuple[ModuleType, ...] = (
+    syntax,
+    schema,
+    id_filename,
+    duplicate_id,
+    unknown_reference,
+    under_classified,
+    lifecycle,
+    missing_section,
+    closure_rca,
+    closure_prevention,
+    closure_follow_up,
+    closure_departments,
+)
+RULES: dict[str, ModuleType] = {module.ID: module for module in MODULES}
+# Rules that are not per-file checks: they run in a specific command.
+COMMAND_RULES: dict[str, str] = {
+    "closure-approval": "(pr-check) the PR closes an incident without each rca_approvers team",
+}
+Check = Callable[[Context], Iterator[Finding]]
+
+
+def run_rules(ctx: Context) -> list[Finding]:
+    """Every enabled rule's findings for one file."""
+    found: list[Finding] = []
+    for module in MODULES:
+        if ctx.levels.get(module.ID) != "off":
+            found.extend(module.check(ctx))
+    return found
+
+
+def all_rules() -> list[tuple[str, str]]:
+    """(id, description) of every rule, for `incident-ops rules` and SARIF."""
+    return [(m.ID, m.DESCRIPTION) for m in MODULES] + list(COMMAND_RULES.items())

@@ -1,0 +1,53 @@
+"""What a rule sees: one parsed file, its incident, the policy, the repo index and `now`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from incident_ops.finding import Finding, Level
+from incident_ops.incidents import raw_id
+from incident_ops.index import RepoIndex
+from incident_ops.models.incident import Incident
+from incident_ops.parse.document import Document
+from incident_ops.policy import Policy
+
+if TYPE_CHECKING:
+    from incident_ops.obligations import Obligation
+
+
+@dataclass
+class Context:
+    """Inputs of every rule; `levels` is `incident-ops.yaml`'s `rules:` (error|warning|off)."""
+
+    doc: Document
+    incident: Incident | None
+    policy: Policy
+    index: RepoIndex
+    now: datetime
+    levels: Mapping[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def incident_id(self) -> str | None:
+        return self.incident.id if self.incident else raw_id(self.doc)
+
+    def line(self, *path: str | int) -> int:
+        return self.doc.line_of(*path)
+
+    def finding(self, rule: str, line: int, message: str, level: Level = "error") -> Finding:
+        """A finding; a rule configured as `warning` never yields an error."""
+        if self.levels.get(rule) == "warning":
+            level = "warning"
+        return Finding(self.doc.path, line, 1, rule, level, message, self.incident_id)
+
+    @cached_property
+    def obligations(self) -> list[Obligation]:
+        """Deadlines of this incident as of `now`, computed once for all overdue rules."""
+        from incident_ops.obligations import obligations
+
+        assert self.incident is not None
+        return obligations(self.incident, self.policy, self.now)

@@ -1,0 +1,28 @@
+"""`closure-follow-up`: a closed incident whose severity requires `customer_follow_up` needs a
+final customer update (`audience: customers`, `final: true`) at or after `resolved_at`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from incident_ops.finding import Finding
+from incident_ops.rules.base import Context
+from incident_ops.rules.closure import closing_requirements
+
+ID = "closure-follow-up"
+DESCRIPTION = "closed without a final customer update after resolution"
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    requires = closing_requirements(ctx)
+    if not requires or "customer_follow_up" not in requires:
+        return
+    incident = ctx.incident
+    assert incident is not None
+    resolved = incident.resolved_at
+    if not any(
+        u.audience == "customers" and u.final and (resolved is None or u.at >= resolved)
+        for u in incident.updates
+    ):
+        line = ctx.line("updates") if incident.updates else ctx.line("status")
+        yield ctx.finding(ID, line, "closed without a final customer update after resolved_at")

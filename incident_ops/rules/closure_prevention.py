@@ -1,0 +1,33 @@
+"""`closure-prevention`: a closed incident whose severity requires `prevention_plan` needs a
+written `## Prevention plan` section and at least one action, each with owner and due."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from incident_ops.finding import Finding
+from incident_ops.parse.sections import find_section
+from incident_ops.rules.base import Context
+from incident_ops.rules.closure import closing_requirements
+
+ID = "closure-prevention"
+DESCRIPTION = "closed without a prevention plan of owned, dated actions"
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    requires = closing_requirements(ctx)
+    if not requires or "prevention_plan" not in requires:
+        return
+    incident = ctx.incident
+    assert incident is not None
+    section = find_section(ctx.doc.sections, "Prevention plan")
+    if section is None or not section.written:
+        line = section.line if section else ctx.line("status")
+        yield ctx.finding(ID, line, "closed without a written '## Prevention plan' section")
+    if not incident.actions:
+        yield ctx.finding(ID, ctx.line("status"), "closed without prevention actions")
+    for i, action in enumerate(incident.actions):
+        missing = [key for key in ("owner", "due") if getattr(action, key) is None]
+        if missing:
+            message = f"action {action.id} has no {' and no '.join(missing)}"
+            yield ctx.finding(ID, ctx.line("actions", i), message)

@@ -1,0 +1,31 @@
+"""`closure-rca`: a closed incident whose severity requires `rca` needs a written
+`## Root cause analysis` section and a `root_cause` whose category is not `unknown`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from incident_ops.finding import Finding
+from incident_ops.parse.sections import find_section
+from incident_ops.rules.base import Context
+from incident_ops.rules.closure import closing_requirements
+
+ID = "closure-rca"
+DESCRIPTION = "closed without a written root-cause analysis"
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    requires = closing_requirements(ctx)
+    if not requires or "rca" not in requires:
+        return
+    incident = ctx.incident
+    assert incident is not None
+    section = find_section(ctx.doc.sections, "Root cause analysis")
+    if section is None or not section.written:
+        line = section.line if section else ctx.line("status")
+        yield ctx.finding(ID, line, "closed without a written '## Root cause analysis' section")
+    if incident.root_cause is None:
+        yield ctx.finding(ID, ctx.line("status"), "closed without a root_cause")
+    elif incident.root_cause.category == "unknown":
+        line = ctx.line("root_cause", "category")
+        yield ctx.finding(ID, line, "closed with root_cause.category unknown")

@@ -1,0 +1,21 @@
+"""`schema`: a front-matter field is missing, of the wrong type, unknown or out of its set.
+
+Examples: `status: sleeping`, a timestamp without offset, `severty:` (a typo), an
+`impact:` list where a mapping belongs, an `id` not shaped like `INC-2026-0042`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from incident_ops.finding import Finding
+from incident_ops.rules.base import Context
+
+ID = "schema"
+DESCRIPTION = "a field is missing, of the wrong type, unknown, or out of its set"
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    for problem in ctx.doc.problems:
+        if problem.rule == ID:
+            yield ctx.finding(ID, problem.line, problem.message)

@@ -1,0 +1,37 @@
+"""`unknown-reference`: a severity, category, department or related id that does not exist."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from incident_ops.finding import Finding
+from incident_ops.rules.base import Context
+
+ID = "unknown-reference"
+DESCRIPTION = "severity, category, department or related id that does not exist"
+
+
+def _known(names: object) -> str:
+    return ", ".join(names) or "none"  # type: ignore[arg-type]
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    incident, model = ctx.incident, ctx.policy.model
+    if incident is None:
+        return
+    if incident.severity not in model.severities:
+        message = f"unknown severity {incident.severity!r} (known: {_known(model.severities)})"
+        yield ctx.finding(ID, ctx.line("severity"), message)
+    if incident.category not in model.categories:
+        message = f"unknown category {incident.category!r} (known: {_known(model.categories)})"
+        yield ctx.finding(ID, ctx.line("category"), message)
+    for key, items in (("escalations", incident.escalations), ("actions", incident.actions)):
+        for i, item in enumerate(items):
+            if item.department is not None and item.department not in model.departments:
+                line = ctx.line(key, i, "department")
+                yield ctx.finding(ID, line, f"unknown department {item.department!r}")
+    for i, other in enumerate(incident.related):
+        if other == incident.id:
+            yield ctx.finding(ID, ctx.line("related", i), "an incident cannot relate to itself")
+        elif ctx.index.get(other) is None:
+            yield ctx.finding(ID, ctx.line("related", i), f"related incident {other} not found")
