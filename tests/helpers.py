@@ -80,7 +80,8 @@ escalations:
 departments:
   platform:
     name: Platform engineering
-    github: {repo: acme/platform, labels: [incident], assignees: [alice], team: acme/platform-oncall}
+    github:
+      {repo: acme/platform, labels: [incident], assignees: [alice], team: acme/platform-oncall}
     calendar: default
   customer-support: {name: Customer support, github: {repo: acme/support, labels: [incident]}}
   management: {name: Management, github: {repo: acme/management, labels: [incident]}}
