@@ -1,0 +1,205 @@
+"""Bad-input corpus: every malformed incident or policy gives the right finding, never a traceback.
+
+Each case runs the real CLI (`python -m incident_ops validate`) in a throw-away repository built
+from `tests/corpus/policies/base/` (a small valid policy), the valid baseline incident and the
+case file.  Lines are 1-based file lines: the front matter starts at line 2, a finding points at
+the offending key, a YAML error at the line the parser reports, a file-level problem at line 1.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CORPUS = Path(__file__).parent / "corpus"
+PROJECT = Path(__file__).parent.parent
+NOW = "2026-11-20T12:00:00+01:00"
+BASELINE = CORPUS / "baseline" / "INC-2026-0001-baseline.md"
+ANY = None  # SPEC gives no position for something that is absent: any line will do
+HUGE = "INC-2026-0911-huge.md"  # generated at test time, 50 MB, never committed
+
+# (case file, expected exit code, [(rule, line), ...] expected among the case file's findings)
+INCIDENT_CASES: list[tuple[str, int, list[tuple[str, int | None]]]] = [
+    ("INC-2026-0901-no-front-matter.md", 1, [("syntax", 1)]),
+    ("INC-2026-0902-unterminated-front-matter.md", 1, [("syntax", 1)]),
+    ("INC-2026-0903-tab-indentation.md", 1, [("syntax", 11)]),
+    ("INC-2026-0904-invalid-yaml.md", 1, [("syntax", 3)]),
+    ("INC-2026-0905-duplicate-key.md", 1, [("syntax", 10)]),
+    ("INC-2026-0906-billion-laughs.md", 1, [("syntax", 11)]),
+    ("INC-2026-0907-python-tag.md", 1, [("syntax", 3)]),
+    ("INC-2026-0908-non-utf8.md", 1, [("syntax", 3)]),
+    ("INC-2026-0909-bom.md", 1, [("syntax", 1)]),
+    ("INC-2026-0910-empty.md", 1, [("syntax", 1)]),
+    (HUGE, 1, [("syntax", 1)]),
+    ("INC-2026-0912-wrong-type.md", 1, [("schema", 3)]),
+    ("INC-2026-0913-naive-timestamp.md", 1, [("schema", 7)]),
+    ("INC-2026-0914-unknown-status.md", 1, [("schema", 4)]),
+    ("INC-2026-0915-unknown-key.md", 1, [("schema", 9)]),
+    ("INC-2026-0916-id-mismatch.md", 1, [("id-filename", 2)]),
+    ("INC-2026-0917-impact-list.md", 1, [("schema", 10)]),
+    ("INC-2026-0918-map-for-list.md", 1, [("schema", 9)]),
+    ("INC-2026-0919-front-matter-list.md", 1, [("schema", 2)]),
+    ("INC-2026-0920-front-matter-scalar.md", 1, [("schema", 2)]),
+    ("INC-2026-0921-missing-required.md", 1, [("schema", ANY)]),
+    ("INC-2026-922-bad-id-pattern.md", 1, [("schema", 2)]),
+    ("INC-2026-0923-closed-action-without-owner.md", 1, [("closure-prevention", 17)]),
+    ("INC-2026-0924-status-without-timestamp.md", 1, [("lifecycle", 4)]),
+    ("INC-2026-0925-timestamps-backward.md", 1, [("lifecycle", 11)]),
+    ("INC-2026-0926-unknown-severity.md", 1, [("unknown-reference", 5)]),
+    ("INC-2026-0927-unknown-category.md", 1, [("unknown-reference", 6)]),
+    ("INC-2026-0928-unknown-related.md", 1, [("unknown-reference", 10)]),
+    ("INC-2026-0929-unknown-department.md", 1, [("unknown-reference", 11)]),
+    ("INC-2026-0930-missing-section.md", 1, [("missing-section", ANY)]),
+    ("INC-2026-0931-future-timestamp.md", 1, [("lifecycle", 7)]),
+    ("INC-2026-0932-under-classified.md", 1, [("under-classified", 5)]),
+    ("INC-2026-0001-duplicate-id.md", 1, [("duplicate-id", 2)]),
+    ("INC-2026-0934-unknown-source.md", 1, [("schema", 8)]),
+    ("INC-2026-0935-nested-wrong-type.md", 1, [("schema", 11)]),
+    ("INC-2026-0936-not-a-timestamp.md", 1, [("schema", 7)]),
+    ("INC-2026-0937-bad-update-audience.md", 1, [("schema", 12)]),
+    ("INC-2026-0938-alias.md", 1, [("syntax", 11)]),
+    ("INC-2026-0939-map-for-scalar.md", 1, [("schema", 5)]),
+    ("INC-2026-0940-unknown-nested-key.md", 1, [("schema", 11)]),
+]
+
+# (case directory under corpus/policies, file with the defect, its line): exit 2, file:line named
+POLICY_CASES: list[Any] = [  # tuples, or pytest.param for a known validator bug
+    ("unknown-key", "departments.yaml", 4),
+    ("unknown-top-level-key", "customers.yaml", 6),
+    ("unknown-severity-in-classification", "classification.yaml", 7),
+    ("unknown-department-in-severity", "severity.yaml", 11),
+    ("bad-duration", "severity.yaml", 5),
+    ("unknown-timezone", "calendars.yaml", 3),
+    ("duplicate-top-level-key", "escalation.yaml", 6),
+    ("invalid-yaml", "departments.yaml", 3),
+    ("list-where-map", "severity.yaml", 4),
+    ("map-where-list", "severity.yaml", 21),
+    ("unknown-operator", "classification.yaml", 6),
+    ("bad-days", "calendars.yaml", 4),
+    ("bad-hours", "calendars.yaml", 5),
+    ("unknown-calendar-in-department", "departments.yaml", 9),
+    ("unknown-department-in-escalation", "escalation.yaml", 4),
+    ("yaml-duplicate-key", "severity.yaml", 13),
+    pytest.param(
+        "unknown-holiday-country",
+        "calendars.yaml",
+        7,
+        marks=pytest.mark.xfail(
+            strict=True, reason="validator names the `holidays:` line (6), not `country: XX` (7)"
+        ),
+    ),
+    ("bad-recurrence-window", "customers.yaml", 4),
+    ("unknown-until-status", "escalation.yaml", 6),
+    ("unknown-during", "escalation.yaml", 6),
+    ("python-tag", "departments.yaml", 3),
+]
+
+CONFIG = "incidents: incidents\npolicies: policies\nid_prefix: INC\n"
+
+
+def make_repo(root: Path, policies: Path) -> Path:
+    """A fresh incident repo: the given policies, the config, the valid baseline incident."""
+    repo = root / "repo"
+    shutil.copytree(policies, repo / "policies")
+    (repo / "incident-ops.yaml").write_text(CONFIG, encoding="utf-8")
+    year = repo / "incidents" / "2026"
+    year.mkdir(parents=True)
+    shutil.copy(BASELINE, year / BASELINE.name)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    return repo
+
+
+def validate(repo: Path) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI as a user would, from the repo root."""
+    return subprocess.run(
+        [sys.executable, "-m", "incident_ops", "validate", "--format", "json", "--now", NOW],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=120,
+        check=False,
+    )
+
+
+def write_huge(path: Path) -> None:
+    """50 MB of otherwise valid incident: the 1 MiB size cap must stop it before parsing."""
+    head = BASELINE.read_text(encoding="utf-8").replace("INC-2026-0001", "INC-2026-0911")
+    filler = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 16 + "\n").encode()
+    with path.open("wb") as fh:
+        fh.write(head.encode())
+        for _ in range(50 * 1024 * 1024 // len(filler) + 1):
+            fh.write(filler)
+
+
+def test_corpus_is_big_enough() -> None:
+    committed = [p for p in (CORPUS / "incidents").iterdir() if p.is_file()]
+    policy_files = list((CORPUS / "policies").glob("*/*.yaml"))
+    assert len(committed) + len(POLICY_CASES) >= 34
+    assert {p.name for p in committed} == {c for c, _, _ in INCIDENT_CASES} - {HUGE}
+    names = {getattr(c, "values", c)[0] for c in POLICY_CASES}
+    assert {p.parent.name for p in policy_files} == names | {"base"}
+
+
+def test_base_corpus_repo_is_clean(tmp_path: Path) -> None:
+    """The base policy and the baseline incident pass, so every case fails for its own defect."""
+    result = validate(make_repo(tmp_path, CORPUS / "policies" / "base"))
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["summary"]["errors"] == 0
+
+
+def test_example_repo_is_clean(tmp_path: Path) -> None:
+    """The shipped policies and example incidents validate without a single finding."""
+    repo = tmp_path / "repo"
+    shutil.copytree(PROJECT / "policies", repo / "policies")
+    shutil.copytree(PROJECT / "incidents", repo / "incidents")
+    shutil.copy(PROJECT / "incident-ops.yaml", repo / "incident-ops.yaml")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    result = validate(repo)
+    assert "Traceback" not in result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    assert report["findings"] == [], json.dumps(report["findings"], indent=1)
+    assert result.returncode == 0
+    assert report["summary"]["incidents"] == 9
+
+
+@pytest.mark.parametrize(("case", "code", "expected"), INCIDENT_CASES, ids=lambda v: str(v))
+def test_incident_case(
+    tmp_path: Path, case: str, code: int, expected: list[tuple[str, int | None]]
+) -> None:
+    repo = make_repo(tmp_path, CORPUS / "policies" / "base")
+    target = repo / "incidents" / "2026" / case
+    if case == HUGE:
+        write_huge(target)
+    else:
+        shutil.copyfile(CORPUS / "incidents" / case, target)
+
+    result = validate(repo)
+
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.returncode == code, result.stdout + result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    mine = [(f["rule"], f["line"]) for f in findings if f["path"] == f"incidents/2026/{case}"]
+    for rule, line in expected:
+        hits = [got for got in mine if got[0] == rule and (line is ANY or got[1] == line)]
+        assert hits, f"expected {rule} at line {line}, got {mine}"
+    assert not (repo / "incident-ops-pwned").exists(), "a YAML tag ran a command"
+
+
+@pytest.mark.parametrize(("case", "file", "line"), POLICY_CASES, ids=lambda v: str(v))
+def test_policy_case(tmp_path: Path, case: str, file: str, line: int) -> None:
+    repo = make_repo(tmp_path, CORPUS / "policies" / case)
+
+    result = validate(repo)
+
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"policies/{file}:{line}:" in result.stderr, result.stderr
+    assert not (repo / "incident-ops-pwned").exists(), "a YAML tag ran a command"
