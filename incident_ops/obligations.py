@@ -1,21 +1,61 @@
 """Every deadline of an incident under the policies, as of `now` (pure functions, no I/O).
 
-INTERFACE FIXED; IMPLEMENTATION IN PROGRESS.
+One `Obligation` per thing that must happen by a time: acknowledge, mitigate, each
+applicable escalation rule, the current customer/management update cycle, the RCA and
+each prevention action with a due date. States as of `now`:
+`met` (satisfied at or before due), `met-late` (satisfied after due), `pending` (not
+satisfied; due in the future or not known yet), `overdue` (not satisfied; `now` > due).
+
+Semantics (the README repeats them):
+- Replay: an event counts only if its timestamp is at or before `now`, so `--now` in the
+  past shows the deadlines as they stood then (status-only facts cannot be replayed).
+- Lapse: an obligation that stops applying (escalation `until` status reached, update
+  cadence ended, incident cancelled) before it fell due is omitted. If it was already
+  past due and unmet when it stopped applying, it stays `overdue`: the breach happened.
+  A cancelled incident without `cancelled_at` lapses every unsatisfied obligation.
+- A stage reached by `status` but without its timestamp counts as reached at `now`.
+- Business units (`bh`, `bd`) count in the `default` calendar for acknowledge, mitigate,
+  updates and rca; in the department's calendar for escalations and actions. Wall-clock
+  units are exact elapsed time. An escalation rule with `calendar: NAME` counts even
+  `m`/`h`/`d` as working time of that calendar.
+- mitigate is satisfied by `mitigated_at`, else `resolved_at`.
+- escalate: one per applicable rule (severities, `when:`, `during:` at detected_at in the
+  department's calendar); due = the rule's `from` timestamp + `within` (no timestamp yet:
+  pending with due null); satisfied by the earliest `escalations[]` entry of the department.
+- customer-update / management-update: a cadence from detected_at; each update of that
+  audience (at or before the cadence end) satisfies the open cycle and starts the next.
+  Only one cycle is reported: the open one while the cadence runs; after its end
+  (resolution for customers, mitigation for management) the open cycle if it was already
+  overdue, else the last completed cycle (met or met-late), else nothing.
+- rca: once resolved, due = resolved_at + `rca`, satisfied by `closed_at`.
+- action: due = 23:59:59 local time of its due date in its department's calendar
+  (`default` without a department); satisfied by `done_at`. `done` without `done_at`
+  and `wont-do` count as `met` with `satisfied_at` null (no time is known).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Literal
 
+from incident_ops import lifecycle
+from incident_ops.calendars import Calendar
+from incident_ops.conditions import matches
+from incident_ops.durations import Duration, wall_clock_add
 from incident_ops.models.incident import Incident
+from incident_ops.models.policy import EscalationRule, Severity
 from incident_ops.policy import Policy
 
 Kind = Literal[
     "acknowledge", "mitigate", "escalate", "customer-update", "management-update", "rca", "action"
 ]
 State = Literal["met", "met-late", "pending", "overdue"]
+KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
+STATES: tuple[str, ...] = State.__args__  # type: ignore[attr-defined]
+END_OF_DAY = time(23, 59, 59)
+_ALWAYS = datetime.min.replace(tzinfo=UTC)  # a lapse time before every due: all unmet lapse
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,5 +87,207 @@ class Obligation:
 
 
 def obligations(incident: Incident, policy: Policy, now: datetime) -> list[Obligation]:
-    """The incident's obligations, sorted by due time."""
-    raise NotImplementedError
+    """The incident's obligations, sorted by due time (no due last); [] for an unknown severity."""
+    severity = policy.severity(incident.severity)
+    if severity is None:
+        return []
+    found = [
+        *_targets(incident, severity, policy, now),
+        *_escalations(incident, policy, now),
+        *_actions(incident, policy, now),
+    ]
+    return sorted(found, key=lambda o: (o.due is None, o.due or _ALWAYS))
+
+
+def state_of(due: datetime | None, satisfied_at: datetime | None, now: datetime) -> State:
+    """The state of a deadline as of `now`."""
+    if satisfied_at is not None:
+        return "met" if due is None or satisfied_at <= due else "met-late"
+    return "overdue" if due is not None and now > due else "pending"
+
+
+def add_time(calendar: Calendar, start: datetime, duration: Duration) -> datetime:
+    """`start + duration`: business units in `calendar`, wall-clock units as elapsed time."""
+    return calendar.add(start, duration) if duration.business else wall_clock_add(start, duration)
+
+
+def add_working(calendar: Calendar, start: datetime, duration: Duration) -> datetime:
+    """`start + duration` counting only working time, whatever the unit (`30m` = 30 minutes)."""
+    if duration.business:
+        return calendar.add(start, duration)
+    minutes = duration.minutes
+    if minutes % 60 == 0:
+        return calendar.add(start, Duration(minutes // 60, "bh"))
+    low = calendar.add(start, Duration(minutes // 60, "bh"))
+    high = calendar.add(start, Duration(minutes // 60 + 1, "bh"))
+    while high - low >= timedelta(seconds=1):  # the instant the working minutes add up
+        middle = low + (high - low) / 2
+        if calendar.working_minutes_between(start, middle) >= minutes:
+            high = middle
+        else:
+            low = middle
+    return high.replace(microsecond=0)
+
+
+def stage_time(incident: Incident, stage: str) -> datetime | None:
+    """The timestamp of a lifecycle stage (mitigation falls back to resolution)."""
+    if stage == "reported":
+        return incident.detected_at
+    if stage == "mitigated":
+        return incident.mitigated_at or incident.resolved_at
+    return getattr(incident, f"{stage}_at", None)
+
+
+def reached_at(incident: Incident, stage: str, now: datetime) -> datetime | None:
+    """When the incident reached `stage` as of `now`; `now` if its status says so without a time."""
+    if not lifecycle.reached(incident.status, stage):
+        return None
+    at = stage_time(incident, stage)
+    if at is None:
+        return now
+    return at if at <= now else None
+
+
+def _seen(at: datetime | None, now: datetime) -> datetime | None:
+    return at if at is not None and at <= now else None
+
+
+def _cancelled(incident: Incident, now: datetime) -> datetime | None:
+    if incident.status != "cancelled":
+        return None
+    return _seen(incident.cancelled_at, now) or _ALWAYS
+
+
+def _earliest(*times: datetime | None) -> datetime | None:
+    known = [t for t in times if t is not None]
+    return min(known) if known else None
+
+
+def _make(
+    kind: Kind,
+    due: datetime | None,
+    satisfied: datetime | None,
+    now: datetime,
+    lapse: datetime | None = None,
+    **extra: str | None,
+) -> Obligation | None:
+    """An obligation, or None when it lapsed before it fell due."""
+    satisfied = _seen(satisfied, now)
+    if (
+        satisfied is None
+        and lapse is not None
+        and (lapse is _ALWAYS or due is None or due >= lapse)
+    ):
+        return None
+    return Obligation(kind, due, satisfied, state_of(due, satisfied, now), **extra)  # type: ignore[arg-type]
+
+
+def _targets(
+    incident: Incident, severity: Severity, policy: Policy, now: datetime
+) -> Iterator[Obligation]:
+    targets, calendar, detected = severity.targets, policy.calendar(), incident.detected_at
+    cancelled = _cancelled(incident, now)
+    if targets.acknowledge is not None:
+        due = add_time(calendar, detected, targets.acknowledge)
+        found = _make("acknowledge", due, incident.acknowledged_at, now, cancelled)
+        if found:
+            yield found
+    if targets.mitigate is not None:
+        due = add_time(calendar, detected, targets.mitigate)
+        found = _make("mitigate", due, stage_time(incident, "mitigated"), now, cancelled)
+        if found:
+            yield found
+    for kind, every, audience, stage in (
+        ("customer-update", targets.customer_update_every, "customers", "resolved"),
+        ("management-update", targets.management_update_every, "management", "mitigated"),
+    ):
+        if every is not None:
+            end = _earliest(reached_at(incident, stage, now), cancelled)
+            found = _cadence(kind, incident, calendar, every, audience, end, now)  # type: ignore[arg-type]
+            if found:
+                yield found
+    resolved = _seen(incident.resolved_at, now)
+    if targets.rca is not None and resolved and reached_at(incident, "resolved", now):
+        due = add_time(calendar, resolved, targets.rca)
+        found = _make("rca", due, incident.closed_at, now)
+        if found:
+            yield found
+
+
+def _cadence(
+    kind: Kind,
+    incident: Incident,
+    calendar: Calendar,
+    every: Duration,
+    audience: str,
+    end: datetime | None,
+    now: datetime,
+) -> Obligation | None:
+    """The current cycle of a repeating update duty (see the module docstring)."""
+    limit = min(now, end) if end is not None and end is not _ALWAYS else now
+    start = incident.detected_at
+    times = sorted(
+        u.at for u in incident.updates if u.audience == audience and start <= u.at <= limit
+    )
+    last: Obligation | None = None
+    for at in times:
+        due = add_time(calendar, start, every)
+        last = Obligation(kind, due, at, state_of(due, at, now))
+        start = at
+    due = add_time(calendar, start, every)
+    if end is None:
+        return _make(kind, due, None, now)
+    if end is not _ALWAYS and due < end:
+        return _make(kind, due, None, now)  # overdue before the cadence ended: a breach
+    return last
+
+
+def _escalations(incident: Incident, policy: Policy, now: datetime) -> Iterator[Obligation]:
+    cancelled = _cancelled(incident, now)
+    for rule in policy.model.escalations:
+        if not _applies(rule, incident, policy):
+            continue
+        calendar = policy.department_calendar(rule.department)
+        start = _seen(stage_time(incident, rule.from_.removesuffix("_at")), now)
+        due = None
+        if start is not None:
+            if rule.calendar is not None:
+                due = add_working(policy.calendar(rule.calendar), start, rule.within)
+            else:
+                due = add_time(calendar, start, rule.within)
+        done = _earliest(
+            *(_seen(e.at, now) for e in incident.escalations if e.department == rule.department)
+        )
+        lapse = _earliest(reached_at(incident, rule.until, now), cancelled)
+        found = _make("escalate", due, done, now, lapse, department=rule.department, rule=rule.name)
+        if found:
+            yield found
+
+
+def _applies(rule: EscalationRule, incident: Incident, policy: Policy) -> bool:
+    """Severity, `when:` and `during:` (at detected_at in the department's calendar)."""
+    if rule.severities and incident.severity not in rule.severities:
+        return False
+    if rule.when is not None and not matches(rule.when, incident, policy.vip):
+        return False
+    if rule.during is None:
+        return True
+    working = policy.department_calendar(rule.department).is_working_time(incident.detected_at)
+    return working == (rule.during == "working")
+
+
+def _actions(incident: Incident, policy: Policy, now: datetime) -> Iterator[Obligation]:
+    cancelled = _cancelled(incident, now)
+    for action in incident.actions:
+        if action.due is None:
+            continue
+        tz = policy.department_calendar(action.department).tz
+        due = datetime.combine(action.due, END_OF_DAY, tz)
+        extra = {"department": action.department, "action": action.id}
+        if action.status == "wont-do" or (action.status == "done" and action.done_at is None):
+            yield Obligation("action", due, None, "met", **extra)  # type: ignore[arg-type]
+            continue
+        done = action.done_at if action.status == "done" else None
+        found = _make("action", due, done, now, cancelled, **extra)
+        if found:
+            yield found
