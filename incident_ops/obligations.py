@@ -17,7 +17,7 @@ Semantics (the README repeats them):
 - Business units (`bh`, `bd`) count in the `default` calendar for acknowledge, mitigate,
   updates and rca; in the department's calendar for escalations and actions. Wall-clock
   units are exact elapsed time. An escalation rule with `calendar: NAME` counts even
-  `m`/`h`/`d` as working time of that calendar.
+  `m`/`h` as working minutes/hours and `d` as working days of that calendar.
 - mitigate is satisfied by `mitigated_at`, else `resolved_at`.
 - escalate: one per applicable rule (severities, `when:`, `during:` at detected_at in the
   department's calendar); due = the rule's `from` timestamp + `within` (no timestamp yet:
@@ -113,8 +113,8 @@ def add_time(calendar: Calendar, start: datetime, duration: Duration) -> datetim
 
 def add_working(calendar: Calendar, start: datetime, duration: Duration) -> datetime:
     """`start + duration` counting only working time, whatever the unit (`30m` = 30 minutes)."""
-    if duration.business:
-        return calendar.add(start, duration)
+    if duration.business or duration.unit == "d":  # `2d` in a calendar: two working days
+        return calendar.add(start, Duration(duration.amount, "bd") if duration.unit == "d" else duration)
     minutes = duration.minutes
     if minutes % 60 == 0:
         return calendar.add(start, Duration(minutes // 60, "bh"))
@@ -155,7 +155,9 @@ def _seen(at: datetime | None, now: datetime) -> datetime | None:
 def _cancelled(incident: Incident, now: datetime) -> datetime | None:
     if incident.status != "cancelled":
         return None
-    return _seen(incident.cancelled_at, now) or _ALWAYS
+    if incident.cancelled_at is None:
+        return _ALWAYS  # cancelled at an unknown time: every unmet obligation lapses
+    return _seen(incident.cancelled_at, now)
 
 
 def _earliest(*times: datetime | None) -> datetime | None:
@@ -173,11 +175,8 @@ def _make(
 ) -> Obligation | None:
     """An obligation, or None when it lapsed before it fell due."""
     satisfied = _seen(satisfied, now)
-    if (
-        satisfied is None
-        and lapse is not None
-        and (lapse is _ALWAYS or due is None or due >= lapse)
-    ):
+    lapsed = lapse is not None and (lapse is _ALWAYS or due is None or due >= lapse)
+    if satisfied is None and lapsed:
         return None
     return Obligation(kind, due, satisfied, state_of(due, satisfied, now), **extra)  # type: ignore[arg-type]
 

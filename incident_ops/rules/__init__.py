@@ -11,18 +11,24 @@ from types import ModuleType
 
 from incident_ops.finding import Finding
 from incident_ops.rules import (
+    acknowledge_overdue,
+    action_overdue,
     closure_departments,
     closure_follow_up,
     closure_prevention,
     closure_rca,
     duplicate_id,
+    escalation_overdue,
     id_filename,
     lifecycle,
     missing_section,
+    mitigate_overdue,
+    rca_overdue,
     schema,
     syntax,
     under_classified,
     unknown_reference,
+    update_overdue,
 )
 from incident_ops.rules.base import Context
 
@@ -35,6 +41,12 @@ MODULES: tuple[ModuleType, ...] = (
     under_classified,
     lifecycle,
     missing_section,
+    acknowledge_overdue,
+    mitigate_overdue,
+    escalation_overdue,
+    update_overdue,
+    rca_overdue,
+    action_overdue,
     closure_rca,
     closure_prevention,
     closure_follow_up,
