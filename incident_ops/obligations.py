@@ -113,8 +113,10 @@ def add_time(calendar: Calendar, start: datetime, duration: Duration) -> datetim
 
 def add_working(calendar: Calendar, start: datetime, duration: Duration) -> datetime:
     """`start + duration` counting only working time, whatever the unit (`30m` = 30 minutes)."""
-    if duration.business or duration.unit == "d":  # `2d` in a calendar: two working days
-        return calendar.add(start, Duration(duration.amount, "bd") if duration.unit == "d" else duration)
+    if duration.unit == "d":  # `2d` in a calendar: two working days
+        return calendar.add(start, Duration(duration.amount, "bd"))
+    if duration.business:
+        return calendar.add(start, duration)
     minutes = duration.minutes
     if minutes % 60 == 0:
         return calendar.add(start, Duration(minutes // 60, "bh"))
