@@ -1,0 +1,95 @@
+"""id-filename, duplicate-id, unknown-reference, missing-section."""
+
+from __future__ import annotations
+
+from tests.helpers import MINIMAL, SECTIONS, incident
+from tests.rules.util import lint
+
+
+def test_minimal_incident_passes(make_repo):
+    found, result = lint(make_repo, incident(MINIMAL))
+    assert (found, result.code) == ([], 0)
+
+
+def test_id_filename_points_at_the_id_line(make_repo):
+    found, _ = lint(make_repo, incident(MINIMAL), name="INC-2026-0002-billing.md")
+    assert found == [(2, "id-filename")]
+
+
+def test_id_filename_needs_a_boundary_after_the_id(make_repo):
+    found, _ = lint(make_repo, incident(MINIMAL), name="INC-2026-00012-billing.md")
+    assert found == [(2, "id-filename")]
+
+
+def test_id_filename_accepts_the_bare_id(make_repo):
+    found, _ = lint(make_repo, incident(MINIMAL), name="INC-2026-0001.md")
+    assert found == []
+
+
+def test_duplicate_id_names_the_other_file(make_repo):
+    other = {"INC-2026-0001-copy.md": incident(MINIMAL)}
+    found, result = lint(make_repo, incident(MINIMAL), **other)
+    assert found == [(2, "duplicate-id")]
+    assert "incidents/2026/INC-2026-0001-copy.md" in result.json()["findings"][0]["message"]
+
+
+def test_unknown_references(make_repo):
+    front = MINIMAL.replace("SEV3", "SEV9").replace("service-failure", "outage") + (
+        "escalations:\n"
+        "  - {department: platform, at: 2026-11-20T09:30:00+01:00}\n"
+        "  - {department: plumbing, at: 2026-11-20T09:31:00+01:00}\n"
+        "actions:\n"
+        "  - {id: A1, title: Fix, department: nowhere}\n"
+        "related: [INC-2026-0001, INC-2025-0099]\n"
+    )
+    found, result = lint(make_repo, incident(front))
+    assert found == [
+        (5, "unknown-reference"),
+        (6, "unknown-reference"),
+        (10, "unknown-reference"),
+        (12, "unknown-reference"),
+        (13, "unknown-reference"),
+        (13, "unknown-reference"),
+    ]
+    messages = " ".join(f["message"] for f in result.json()["findings"])
+    assert "SEV9" in messages and "plumbing" in messages and "INC-2025-0099" in messages
+    assert "itself" in messages
+
+
+def test_related_incident_that_exists_passes(make_repo):
+    other = {"INC-2026-0002-x.md": incident(MINIMAL.replace("0001", "0002"))}
+    found, _ = lint(make_repo, incident(MINIMAL + "related: [INC-2026-0002]\n"), **other)
+    assert found == []
+
+
+def test_missing_section_points_at_the_body(make_repo):
+    body = SECTIONS.replace("## Timeline\n- 09:12 alert fired\n", "")
+    found, result = lint(make_repo, incident(MINIMAL, body))
+    assert found == [(9, "missing-section")]
+    assert "Timeline" in result.json()["findings"][0]["message"]
+
+
+def test_sections_match_case_insensitively_and_with_extra_words(make_repo):
+    body = SECTIONS.replace("## Timeline", "## TIMELINE (all times CET)").replace(
+        "## Impact", "## impact"
+    )
+    found, _ = lint(make_repo, incident(MINIMAL, body))
+    assert found == []
+
+
+def test_headings_inside_code_fences_do_not_count(make_repo):
+    body = SECTIONS.replace("## Timeline\n- 09:12 alert fired\n", "```\n## Timeline\n```\n")
+    found, _ = lint(make_repo, incident(MINIMAL, body))
+    assert found == [(9, "missing-section")]
+
+
+def test_rules_can_be_disabled_or_downgraded(make_repo):
+    body = SECTIONS.replace("## Timeline\n- 09:12 alert fired\n", "")
+    config = "rules: {missing-section: warning, id-filename: 'off'}\n"
+    repo = make_repo({"INC-2026-0001-x.md": incident(MINIMAL, body)}, config=config)
+    repo.write("INC-2026-0005-wrong-name.md", incident(MINIMAL.replace("0001", "0004")))
+    result = repo.run("validate", "--format", "json", "--now", "2026-11-20T12:00:00+01:00")
+    assert [(f["rule"], f["level"]) for f in result.json()["findings"]] == [
+        ("missing-section", "warning")
+    ]
+    assert result.code == 0
