@@ -1,0 +1,117 @@
+"""The `history` rule: what the Git history says about an incident's records.
+
+- **backdated** (warning): a timestamp whose value lies more than the tolerance
+  (`history_tolerance` in `incident-ops.yaml`, default 1h; `--tolerance`) before the author
+  time of the commit that first recorded it, e.g. `acknowledged_at: 09:00` first committed
+  at 15:00. Checked: `acknowledged_at`, `mitigated_at`, `resolved_at`, `closed_at`,
+  `cancelled_at`, `escalations[].at`, `updates[].at`, `actions[].done_at`. Not
+  `detected_at`: incident files are routinely written after the detection, and an
+  earlier `detected_at` only makes every deadline stricter. A list item's timestamp counts
+  as new only when no item of the same list held that instant before (reordering or
+  inserting items records nothing new).
+- **closed edit** (error): a commit that changes the front matter of an incident whose
+  previous version was `closed`. The lifecycle allows no way out of `closed`, so this
+  covers reopening too. Allowed after closure, because tracking continues: the issue
+  links the sweep writes (`escalations[].issue`, `actions[].issue`) and the progress of
+  prevention actions (`actions[].status`, `actions[].done_at`). Body edits are not
+  checked.
+
+Findings point at the field's line in the current file (else the `id` line) and name the
+commit; `rules: {history: warning|off}` in `incident-ops.yaml` caps or disables them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from incident_ops.finding import Finding, Level
+from incident_ops.history.changes import flatten, group_of, key_path
+from incident_ops.history.trail import Change, History
+
+ID = "history"
+DESCRIPTION = "(history --check) backdated timestamps; edits to closed incidents"
+TIMESTAMPS = frozenset(
+    ["acknowledged_at", "mitigated_at", "resolved_at", "closed_at", "cancelled_at",
+     "escalations[].at", "updates[].at", "actions[].done_at"]
+)  # fmt: skip
+AFTER_CLOSURE = frozenset(
+    ["escalations[].issue", "actions[].issue", "actions[].status", "actions[].done_at"]
+)
+
+
+def _instants(flat: Mapping[str, Any], group: str) -> set[datetime]:
+    return {v for k, v in flat.items() if group_of(k) == group and isinstance(v, datetime)}
+
+
+def backdated(change: Change, tolerance: timedelta) -> Iterator[tuple[str, datetime]]:
+    """(field, value) of every timestamp this change first records too far in the past."""
+    before = flatten(change.old or {})
+    for name, (_old, new) in change.fields.items():
+        group = group_of(name)
+        if group not in TIMESTAMPS or not isinstance(new, datetime):
+            continue
+        if new in _instants(before, group):
+            continue
+        if change.at - new > tolerance:
+            yield name, new
+
+
+def closed_edits(change: Change) -> list[str]:
+    """Fields changed although the previous version was closed (allowed ones left out)."""
+    if not change.old or change.old.get("status") != "closed":
+        return []
+    return [name for name in change.fields if group_of(name) not in AFTER_CLOSURE]
+
+
+def _span(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{mins}m" if mins else ""]
+    return "".join(parts) or "0m"
+
+
+def audit(
+    history: History,
+    tolerance: timedelta,
+    lines: Mapping[tuple[str | int, ...], int] | None = None,
+    levels: Mapping[str, str] | None = None,
+) -> list[Finding]:
+    """Findings of the `history` rule for one incident; `lines` is the current file's key map."""
+    lines = lines or {}
+    levels = levels or {}
+
+    def line(name: str) -> int:
+        path = key_path(name)
+        for end in range(len(path), 0, -1):
+            if path[:end] in lines:
+                return lines[path[:end]]
+        return lines.get(("id",), 1)
+
+    def finding(name: str, level: Level, message: str) -> Finding:
+        if levels.get(ID) == "warning":
+            level = "warning"
+        return Finding(history.path, line(name), 1, ID, level, message, history.id)
+
+    found: list[Finding] = []
+    if levels.get(ID) == "off":
+        return found
+    for change in history.changes:
+        short = change.commit[:7]
+        when = change.at.isoformat()
+        for name, value in backdated(change, tolerance):
+            message = (
+                f"{name} {value.isoformat()} was first recorded by commit {short} at {when}, "
+                f"{_span(change.at - value)} later (tolerance {_span(tolerance)}): backdated?"
+            )
+            found.append(finding(name, "warning", message))
+        edited = closed_edits(change)
+        if edited:
+            message = (
+                f"commit {short} ({change.author}, {when}) edited the closed incident: "
+                f"{', '.join(edited)}"
+            )
+            found.append(finding(edited[0], "error", message))
+    return sorted(found)
