@@ -17,7 +17,7 @@ from incident_ops.calendars import Calendar, parse_days, parse_hours
 from incident_ops.conditions import check_path, check_when
 from incident_ops.errors import PolicyError
 from incident_ops.models.incident import TIMESTAMP_FIELDS
-from incident_ops.models.policy import PolicyModel, Severity
+from incident_ops.models.policy import CalendarSpec, PolicyModel, Severity
 from incident_ops.parse.document import MAX_BYTES
 from incident_ops.parse.schema import Loc, problems
 from incident_ops.parse.yamltree import Tree, YamlProblem, parse
@@ -150,10 +150,20 @@ def _build_calendars(model: PolicyModel) -> tuple[dict[str, Calendar], list[Loca
                 holidays.country, holidays.subdiv, holidays.dates,
             )  # fmt: skip
         except ValueError as error:
-            key = "timezone" if "timezone" in str(error) else "holidays"
             if not any(loc[:2] == base for loc, _ in located):
-                located.append(((*base, key), str(error)))
+                located.append((_calendar_error_loc(base, spec, str(error)), str(error)))
     return calendars, located
+
+
+def _calendar_error_loc(base: Loc, spec: CalendarSpec, message: str) -> Loc:
+    """The key a calendar build error is about: timezone, holiday country or subdivision."""
+    if "timezone" in message:
+        return (*base, "timezone")
+    if spec.holidays.subdiv is not None and "subdiv" in message:
+        return (*base, "holidays", "subdiv")
+    if spec.holidays.country is not None:
+        return (*base, "holidays", "country")
+    return (*base, "holidays")
 
 
 def _names(loc: Loc, names: list[str], known: dict[str, Any], what: str) -> list[Located]:

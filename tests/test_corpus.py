@@ -86,14 +86,7 @@ POLICY_CASES: list[Any] = [  # tuples, or pytest.param for a known validator bug
     ("unknown-calendar-in-department", "departments.yaml", 9),
     ("unknown-department-in-escalation", "escalation.yaml", 4),
     ("yaml-duplicate-key", "severity.yaml", 13),
-    pytest.param(
-        "unknown-holiday-country",
-        "calendars.yaml",
-        7,
-        marks=pytest.mark.xfail(
-            strict=True, reason="validator names the `holidays:` line (6), not `country: XX` (7)"
-        ),
-    ),
+    ("unknown-holiday-country", "calendars.yaml", 7),
     ("bad-recurrence-window", "customers.yaml", 4),
     ("unknown-until-status", "escalation.yaml", 6),
     ("unknown-during", "escalation.yaml", 6),
