@@ -24,6 +24,7 @@ from incident_ops.rules import (
     missing_section,
     mitigate_overdue,
     rca_overdue,
+    recurrence,
     schema,
     syntax,
     under_classified,
@@ -51,11 +52,13 @@ MODULES: tuple[ModuleType, ...] = (
     closure_prevention,
     closure_follow_up,
     closure_departments,
+    recurrence,
 )
 RULES: dict[str, ModuleType] = {module.ID: module for module in MODULES}
 # Rules that are not per-file checks: they run in a specific command.
 COMMAND_RULES: dict[str, str] = {
     "closure-approval": "(pr-check) the PR closes an incident without each rca_approvers team",
+    "history": "(history --check) a backdated timestamp, or an edit to a closed incident",
 }
 Check = Callable[[Context], Iterator[Finding]]
 

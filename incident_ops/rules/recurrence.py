@@ -1,0 +1,125 @@
+"""`recurrence`: an incident that repeats an earlier one must say so, and prevention must work.
+
+Active when the policy has `recurrence: {window: 180d, match: [services, root_cause.category]}`.
+An earlier incident is one detected before this one and at most `window` before it
+(business units count in the default calendar). It *matches* when every `match` path
+agrees: list fields (`services`) share at least one value, scalars are equal, and a
+missing value never matches. Cancelled incidents neither match nor are checked. Supported
+paths: `services`, `root_cause.category` (others need the repository index to carry them
+and never match until it does).
+
+Findings:
+
+- **error** on the `related` line (the `id` line when absent): a matching earlier incident
+  is not listed in `related`; names every such id.
+- **error** on that earlier incident's `related` entry (else as above): its prevention
+  actions are still open — the fix for the first failure has not landed.
+- **warning**, same line: all of its prevention actions were done before this incident was
+  detected — prevention did not prevent it; review whether those actions work.
+
+Passing (`match: [services, root_cause.category]`, INC-2026-0001 on 2026-10-06,
+`services: [billing-db]`, `root_cause: {category: configuration}`, every action done
+after 2026-11-16 or none open)::
+
+    id: INC-2026-0007
+    detected_at: 2026-11-16T10:05:00+01:00
+    services: [billing-db, api]
+    root_cause: {category: configuration}
+    related: [INC-2026-0001]
+
+Failing: the same without `related` (error on the `id` line).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from incident_ops.finding import Finding
+from incident_ops.index import Entry, entry_for
+from incident_ops.rules.base import Context
+
+ID = "recurrence"
+DESCRIPTION = "repeats an earlier incident without relating it, or its prevention failed"
+# match path → Entry attribute; fields the Entry lacks resolve to nothing (never match).
+FIELDS: dict[str, str] = {
+    "services": "services",
+    "root_cause.category": "root_cause",
+    "category": "category",
+    "customers": "customers",
+    "severity": "severity",
+}
+
+
+def values(entry: Entry, path: str) -> frozenset[str]:
+    """The values of a match path in an index entry (empty: missing)."""
+    attribute = FIELDS.get(path)
+    value = getattr(entry, attribute, None) if attribute else None
+    if value is None:
+        return frozenset()
+    if isinstance(value, tuple | list | set | frozenset):
+        return frozenset(str(v) for v in value)
+    return frozenset([str(value)])
+
+
+def agrees(one: Entry, other: Entry, paths: list[str]) -> bool:
+    """Every path has a value in both entries, and they share one."""
+    return all(values(one, p) & values(other, p) for p in paths)
+
+
+def earlier_matches(ctx: Context, current: Entry) -> list[Entry]:
+    """Matching incidents detected within the window before `current`, oldest first."""
+    rule = ctx.policy.model.recurrence
+    if rule is None or current.detected_at is None or current.status == "cancelled":
+        return []
+    calendar = ctx.policy.calendar()
+    found = []
+    for other in ctx.index.entries.values():
+        if (
+            other.path == current.path
+            or other.id is None
+            or other.id == current.id
+            or other.detected_at is None
+            or other.status == "cancelled"
+            or not other.detected_at < current.detected_at
+            or not agrees(current, other, rule.match)
+        ):
+            continue
+        if calendar.add(other.detected_at, rule.window) >= current.detected_at:
+            found.append(other)
+    return sorted(found, key=lambda e: (e.detected_at, e.id or ""))
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    incident = ctx.incident
+    rule = ctx.policy.model.recurrence
+    if incident is None or rule is None:
+        return
+    matches = earlier_matches(ctx, entry_for(ctx.doc, incident))
+    if not matches:
+        return
+    anchor = ctx.line("related") if "related" in (ctx.doc.data or {}) else ctx.line("id")
+    unlisted = [e for e in matches if e.id not in incident.related]
+    if unlisted:
+        names = ", ".join(f"{e.id} ({e.detected_at:%Y-%m-%d})" for e in unlisted)
+        message = (
+            f"recurs {names}: same {', '.join(rule.match)} within {rule.window}; list it in related"
+        )
+        yield ctx.finding(ID, anchor, message)
+    for other in matches:
+        line = (
+            ctx.line("related", incident.related.index(other.id))
+            if other.id in incident.related
+            else anchor
+        )
+        if other.open_actions:
+            message = (
+                f"recurs {other.id}, whose prevention actions are still open: "
+                f"{', '.join(other.open_actions)}"
+            )
+            yield ctx.finding(ID, line, message)
+        elif other.last_action_done is not None and other.last_action_done < (incident.detected_at):
+            message = (
+                f"recurs {other.id} although all its prevention actions were done "
+                f"(last on {other.last_action_done:%Y-%m-%d}): review whether they work"
+            )
+            yield ctx.finding(ID, line, message, level="warning")

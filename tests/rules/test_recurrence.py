@@ -1,0 +1,101 @@
+"""recurrence: an incident matching an earlier one (services + root cause within the window)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import incident
+from tests.rules.util import lint
+
+EARLIER = """\
+id: INC-2026-0001
+title: Billing database unavailable
+status: resolved
+severity: SEV3
+category: service-failure
+detected_at: 2026-10-06T09:12:00+02:00
+acknowledged_at: 2026-10-06T09:20:00+02:00
+resolved_at: 2026-10-06T12:30:00+02:00
+services: [billing-db]
+root_cause: {category: configuration}
+actions:
+  - {id: A1, title: Alert on lag, owner: "@carol", due: 2026-12-20, status: {A1}}
+"""
+
+LATER = """\
+id: INC-2026-0007
+title: Billing database slow
+status: reported
+severity: SEV3
+category: service-failure
+detected_at: 2026-11-16T10:05:00+01:00
+services: [api, billing-db]
+root_cause: {category: configuration}
+"""
+NAME = "INC-2026-0007-slow.md"
+
+
+def earlier(status: str = "done, done_at: 2026-10-09T15:00:00+02:00") -> dict[str, str]:
+    return {"INC-2026-0001-billing.md": incident(EARLIER.replace("{A1}", status))}
+
+
+def test_unrelated_recurrence_is_an_error_on_the_id_line(make_repo):
+    found, result = lint(make_repo, incident(LATER), NAME, **earlier())
+    assert [item for item in found if item[1] == "recurrence"] == [(2, "recurrence")] * 2
+    ours = [f for f in result.json()["findings"] if f["rule"] == "recurrence"]
+    messages = [f["message"] for f in ours]
+    assert messages[0].startswith("recurs INC-2026-0001 (2026-10-06): same services, root_cause")
+    assert "all its prevention actions were done" in messages[1]
+    assert [f["level"] for f in ours] == ["error", "warning"]
+    assert result.code == 1
+
+
+@pytest.mark.parametrize(
+    ("later", "actions", "expected"),
+    [
+        # listed in related, actions done after this detection: passes
+        (LATER + "related: [INC-2026-0001]\n", "done, done_at: 2026-11-20T10:00:00+01:00", []),
+        # listed, actions all done before: warning on the related item line
+        (LATER + "related: [INC-2026-0001]\n", "done, done_at: 2026-10-09T15:00:00+02:00",
+         [(10, "recurrence")]),
+        # listed, an action still open: error on the related item line
+        (LATER + "related:\n  - INC-2026-0001\n", "open", [(11, "recurrence")]),
+        # not listed, related present but empty: on the related line, plus the open action
+        (LATER + "related: []\n", "open", [(10, "recurrence"), (10, "recurrence")]),
+        # a different root cause: no match
+        (LATER.replace("{category: configuration}", "{category: capacity}"), "open", []),
+        # no shared service: no match
+        (LATER.replace("[api, billing-db]", "[api]"), "open", []),
+        # no root cause yet: a missing value never matches
+        (LATER.replace("root_cause: {category: configuration}\n", ""), "open", []),
+        # outside the 180d window
+        (LATER.replace("2026-11-16T10:05", "2027-04-10T10:05"), "open", []),
+        # the earlier one is not earlier
+        (LATER.replace("2026-11-16T10:05", "2026-10-01T10:05"), "open", []),
+    ],
+)  # fmt: skip
+def test_recurrence_cases(make_repo, later, actions, expected):
+    found, _ = lint(
+        make_repo, incident(later), NAME, now="2027-05-01T00:00:00+02:00", **earlier(actions)
+    )
+    assert [item for item in found if item[1] == "recurrence"] == expected
+
+
+def test_recurrence_is_inactive_without_a_policy_entry(make_repo):
+    from tests.helpers import SPEC_POLICY
+
+    policy = SPEC_POLICY.replace(
+        "recurrence: {window: 180d, match: [services, root_cause.category]}\n", ""
+    )
+    repo = make_repo({NAME: incident(LATER), **earlier("open")}, policy=policy)
+    result = repo.run("validate", "--format", "json", "--now", "2026-11-20T12:00:00+01:00")
+    assert [f for f in result.json()["findings"] if f["rule"] == "recurrence"] == []
+
+
+def test_cancelled_earlier_incident_does_not_count(make_repo):
+    files = {"INC-2026-0001-billing.md": incident(
+        EARLIER.replace("{A1}", "open").replace("status: resolved", "status: cancelled")
+        + "cancelled_at: 2026-10-06T12:30:00+02:00\n"
+    )}  # fmt: skip
+    found, _ = lint(make_repo, incident(LATER), NAME, **files)
+    assert [item for item in found if item[1] == "recurrence"] == []
