@@ -1,0 +1,85 @@
+"""`incident-ops sweep`: open, update and close GitHub issues so they match the incidents."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from incident_ops.commands.common import load, now_in, now_option, root_option
+
+
+@click.command("sweep")
+@click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
+@click.option("--commit", is_flag=True, help="Commit the issue references recorded in files.")
+@click.option(
+    "--max-wait",
+    type=click.FloatRange(min=0),
+    default=300.0,
+    show_default=True,
+    help="Seconds the run may spend waiting on retries and rate limits in total.",
+)
+@now_option
+@root_option
+def sweep(dry_run: bool, commit: bool, max_wait: float, now: str | None, root: str | None) -> int:
+    """Make GitHub match the incidents: an issue per required department and per
+    prevention action, a comment per breached deadline, issues closed when done.
+
+    Issues are found again by hidden markers, so running it twice changes nothing the
+    second time. Reads GITHUB_TOKEN (required) and GITHUB_API_URL. Exit 1 if any repo or
+    write failed, 2 on a usage or configuration error.
+
+    \b
+    Examples:
+      incident-ops sweep --dry-run
+      incident-ops sweep --commit
+      incident-ops sweep --now 2026-11-20T12:00:00+01:00
+    """
+    from incident_ops.github import records, report
+    from incident_ops.github.client import Client, Settings
+    from incident_ops.github.plan import build_plan
+    from incident_ops.github.sweep import apply
+    from incident_ops.lint import discover, parse_file
+
+    settings = Settings.from_env(os.environ, max_wait=max_wait)
+    repo, policy = load(root)
+    incidents, skipped = [], []
+    for abspath in discover(repo):
+        relpath = repo.relpath(abspath)
+        parsed = parse_file(abspath, relpath)
+        if parsed.incident is None:
+            skipped.append(f"{relpath}: not a valid incident (run validate)")
+        else:
+            incidents.append((relpath, parsed.incident))
+    plan = build_plan(incidents, policy, now_in(policy, now))
+    client = Client(settings)
+    outcome = apply(plan, client, dry_run=dry_run)
+    written, changed = 0, []
+    if not dry_run:
+        written, changed = records.record(str(repo.root), outcome.refs)
+        if commit and changed:
+            records.commit(str(repo.root), changed)
+    totals = report.Totals(
+        calls=client.calls,
+        writes=client.writes if not dry_run else _planned_writes(outcome),
+        recorded=written,
+        files=len(changed),
+        committed=commit and bool(changed),
+        dry_run=dry_run,
+    )
+    click.echo(report.text(outcome, plan.skipped + skipped, totals), nl=False)
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_path:
+        with open(summary_path, "a", encoding="utf-8") as out:
+            out.write(report.markdown(outcome, plan.skipped + skipped, totals))
+    return 1 if outcome.failures else 0
+
+
+def _planned_writes(outcome: object) -> int:
+    from incident_ops.github.sweep import Outcome
+
+    assert isinstance(outcome, Outcome)
+    return len(outcome.lines)
+
+
+COMMANDS = {"sweep": sweep}
