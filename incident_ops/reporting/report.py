@@ -1,0 +1,149 @@
+"""The periodic management report (seeds 000/002/004): failures of the period, each
+significant incident with impact, RCA and prevention-plan status, complaints, SLA
+compliance and what needs management attention. Deterministic for a fixed `now`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from incident_ops.metrics import KINDS, compliance, durations, select, stats
+from incident_ops.models.incident import Action
+from incident_ops.policy import Policy
+from incident_ops.reporting.load import Entry, Loaded
+from incident_ops.reporting.templating import environment
+
+SIGNIFICANT_LEVELS = 2
+"""The two most severe levels of the policy (SEV1 and SEV2 in the default policy)."""
+RESOLVED = ("resolved", "closed")
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    action: Action
+    state: str  # open | done | wont-do | overdue
+
+
+@dataclass(frozen=True)
+class Significant:
+    """A significant incident with what management asks about it."""
+
+    entry: Entry
+    severity_name: str
+    mtta: float | None
+    mttm: float | None
+    mttr: float | None
+    rca_written: bool
+    plan_written: bool
+    actions: list[ActionRow]
+
+    def count(self, state: str) -> int:
+        return sum(1 for row in self.actions if row.state == state)
+
+
+@dataclass(frozen=True)
+class Attention:
+    incident: str
+    problem: str
+
+
+def action_rows(entry: Entry) -> list[ActionRow]:
+    late = {o.action for o in entry.obligations if o.kind == "action" and o.state == "overdue"}
+    return [
+        ActionRow(a, "overdue" if a.id in late and a.status == "open" else a.status)
+        for a in entry.incident.actions
+    ]
+
+
+def significant(entry: Entry, policy: Policy) -> Significant:
+    incident = entry.incident
+    severity = policy.severity(incident.severity)
+
+    def first(field: str) -> float | None:
+        found = durations([incident], field)
+        return found[0] if found else None
+
+    return Significant(
+        entry,
+        severity.name if severity else incident.severity,
+        first("acknowledged"),
+        first("mitigated"),
+        first("resolved"),
+        entry.written("Root cause analysis"),
+        entry.written("Prevention plan"),
+        action_rows(entry),
+    )
+
+
+def is_significant(severity: str, policy: Policy) -> bool:
+    return policy.severity_rank.get(severity, len(policy.severity_rank)) < SIGNIFICANT_LEVELS
+
+
+def _obligation_label(kind: str, department: str | None, action: str | None) -> str:
+    if kind == "action":
+        return f"prevention action {action}"
+    if kind == "escalate":
+        return f"escalation to {department}"
+    return f"{kind} deadline"
+
+
+def attention(entries: list[Entry], policy: Policy, when: Any) -> list[Attention]:
+    """Open items management should look at, incident by incident."""
+    found: list[Attention] = []
+    for entry in entries:
+        incident, rid = entry.incident, entry.incident.id
+        for o in entry.obligations:
+            if o.state == "overdue":
+                label = _obligation_label(o.kind, o.department, o.action)
+                owner = next((a.owner for a in incident.actions if a.id == o.action), None)
+                extra = f" (owner {owner})" if o.kind == "action" and owner else ""
+                found.append(Attention(rid, f"{label}{extra} overdue since {when(o.due)}"))
+        if not is_significant(incident.severity, policy):
+            continue
+        if incident.status not in RESOLVED:
+            found.append(Attention(rid, f"{incident.severity} incident still {incident.status}"))
+            continue
+        if not entry.written("Root cause analysis") or incident.root_cause is None:
+            found.append(Attention(rid, "resolved without a written root-cause analysis"))
+        if not incident.actions:
+            found.append(Attention(rid, "resolved without prevention actions"))
+    return found
+
+
+def render_report(
+    loaded: Loaded, policy: Policy, now: datetime, since: date | None, until: date | None
+) -> str:
+    """The report as Markdown."""
+    tz = policy.calendar().tz
+    env = environment(tz)
+    chosen_ids = {i.id for i in select(loaded.incidents, since, until, tz)}
+    entries = [e for e in loaded.entries if e.incident.id in chosen_ids]
+    figures = stats(loaded.incidents, loaded.obligations, policy, since, until)
+    sla = [
+        (kind, counts, compliance(counts))
+        for kind, counts in figures["obligations"].items()
+        if kind in KINDS and any(counts.values())
+    ]
+    complaints = [
+        e for e in entries if e.incident.category == "complaint" or e.incident.source == "customer"
+    ]
+    context = {
+        "now": now,
+        "since": since,
+        "until": until,
+        "timezone": policy.calendar().tz,
+        "stats": figures,
+        "policy": policy.model,
+        "significant_levels": list(policy.model.severities)[:SIGNIFICANT_LEVELS],
+        "significant": [
+            significant(e, policy) for e in entries if is_significant(e.incident.severity, policy)
+        ],
+        "complaints": complaints,
+        "sla": sla,
+        "attention": attention(entries, policy, env.filters["when"]),
+        "skipped": loaded.skipped,
+        "open_incidents": [e for e in entries if e.incident.status not in RESOLVED],
+    }
+    return env.get_template("report.md").render(context)
