@@ -1,0 +1,157 @@
+"""`incident-ops deadlines` through the real CLI: exact JSON, the table, exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from tests.helpers import MINIMAL, incident, run_process
+
+PROJECT = Path(__file__).resolve().parents[1]
+CONTRACT = Path("/work/shared/contract/check.py")
+KINDS = {"acknowledge", "mitigate", "escalate", "customer-update", "management-update", "rca"}
+KINDS |= {"action"}
+FRIDAY_4PM = MINIMAL.replace("09:12:00", "16:00:00")  # SEV3, acknowledge: 4bh
+
+
+def test_json_for_a_small_incident_is_exact(make_repo):
+    repo = make_repo({"INC-2026-0001-billing.md": incident(FRIDAY_4PM)})
+    result = repo.run("deadlines", "--format", "json", "--now", "2026-11-20T17:00:00+01:00")
+    assert result.code == 0
+    assert result.json() == {
+        "now": "2026-11-20T17:00:00+01:00",
+        "incidents": [
+            {
+                "id": "INC-2026-0001",
+                "path": "incidents/2026/INC-2026-0001-billing.md",
+                "severity": "SEV3",
+                "status": "reported",
+                "obligations": [
+                    {
+                        "kind": "acknowledge",
+                        "department": None,
+                        "due": "2026-11-23T11:00:00+01:00",  # 2 working hours Fri + 2 Mon
+                        "satisfied_at": None,
+                        "state": "pending",
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def test_escalations_and_actions_name_department_rule_and_action(make_repo):
+    front = MINIMAL.replace("SEV3", "SEV2") + (
+        "actions:\n  - {id: A1, title: Alert, department: platform, due: 2026-11-19}\n"
+    )
+    repo = make_repo({"INC-2026-0001-billing.md": incident(front)})
+    result = repo.run("deadlines", "--format", "json", "--now", "2026-11-20T12:00:00+01:00")
+    assert result.code == 0  # a report: overdue deadlines do not fail it
+    obligations = result.json()["incidents"][0]["obligations"]
+    assert obligations[0] == {
+        "kind": "action",
+        "department": "platform",
+        "due": "2026-11-19T23:59:59+01:00",
+        "satisfied_at": None,
+        "state": "overdue",
+        "action": "A1",
+    }
+    escalation = next(o for o in obligations if o["kind"] == "escalate")
+    assert escalation == {
+        "kind": "escalate",
+        "department": "management",
+        "due": "2026-11-20T09:42:00+01:00",
+        "satisfied_at": None,
+        "state": "overdue",
+        "rule": "management-informed",
+    }
+
+
+def test_text_table_puts_overdue_first(make_repo):
+    front = MINIMAL.replace("SEV3", "SEV2") + (
+        "actions:\n  - {id: A1, title: Alert, department: platform, due: 2026-12-19}\n"
+    )
+    repo = make_repo({"INC-2026-0001-billing.md": incident(front)})
+    result = repo.run("deadlines", "--now", "2026-11-20T12:00:00+01:00")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[0] == "Deadlines as of 2026-11-20T12:00:00+01:00"
+    assert lines[2].split() == [
+        "incident",
+        "kind",
+        "department/action",
+        "due",
+        "state",
+        "satisfied",
+    ]
+    states = [line.split()[5] for line in lines[3:]]
+    assert states == sorted(states, key=lambda s: s != "overdue")
+    assert "overdue" in states and "pending" in states
+    assert any(row.split()[:3] == ["INC-2026-0001", "action", "A1"] for row in lines[3:])
+
+
+def test_empty_repo_says_so(make_repo):
+    repo = make_repo({})
+    result = repo.run("deadlines", "--now", "2026-11-20T12:00:00+01:00")
+    assert (result.code, result.out) == (
+        0,
+        "Deadlines as of 2026-11-20T12:00:00+01:00: no obligations\n",
+    )
+
+
+def test_unparsable_file_is_named_on_stderr_and_exits_1(make_repo):
+    repo = make_repo(
+        {
+            "INC-2026-0001-billing.md": incident(MINIMAL),
+            "INC-2026-0002-broken.md": "---\nid: INC-2026-0002\ntitle: [unclosed\n---\n",
+        }
+    )
+    result = repo.run("deadlines", "--format", "json", "--now", "2026-11-20T12:00:00+01:00")
+    assert result.code == 1
+    assert result.err.startswith("incidents/2026/INC-2026-0002-broken.md:4: invalid YAML")
+    assert [i["id"] for i in result.json()["incidents"]] == ["INC-2026-0001"]
+
+
+def test_bad_policy_exits_2_naming_the_file(make_repo):
+    repo = make_repo(
+        {"INC-2026-0001-billing.md": incident(MINIMAL)},
+        policy="severities: [\n",
+    )
+    result = repo.run("deadlines", "--now", "2026-11-20T12:00:00+01:00")
+    assert result.code == 2
+    assert "policies/policy.yaml:" in result.err
+
+
+def _iso(text: str | None) -> bool:
+    return text is None or datetime.fromisoformat(text).tzinfo is not None
+
+
+def test_bundled_example_repo_has_the_contract_shape():
+    now = "2026-11-20T12:00:00+01:00"
+    result = run_process(PROJECT, "deadlines", "--now", now, "--format", "json", "--root", ".")
+    assert result.code == 0, result.err
+    assert "Traceback" not in result.err
+    doc = result.json()
+    assert doc["now"] == now
+    assert len(doc["incidents"]) >= 9
+    for item in doc["incidents"]:
+        assert set(item) >= {"id", "path", "severity", "status", "obligations"}
+        assert not Path(item["path"]).is_absolute()
+        for o in item["obligations"]:
+            assert set(o) >= {"kind", "department", "due", "satisfied_at", "state"}
+            assert o["kind"] in KINDS
+            assert o["state"] in {"met", "met-late", "pending", "overdue"}
+            assert _iso(o["due"]) and _iso(o["satisfied_at"])
+            assert ("action" in o) == (o["kind"] == "action")
+            if o["kind"] == "escalate":
+                assert o["department"]
+
+
+def test_shared_contract_check_passes():
+    cli = Path(sys.executable).with_name("incident-ops")
+    proc = subprocess.run(
+        [sys.executable, str(CONTRACT), str(cli)], capture_output=True, text=True, timeout=300
+    )
+    assert proc.stdout.strip().splitlines()[-1] == "contract: ok", proc.stdout
