@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import stat
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any
 
 from incident_ops.errors import IncidentOpsError
+from incident_ops.linemerge import distance, indent_styles, merge
 from incident_ops.parse.document import MAX_BYTES
 from incident_ops.parse.yamltree import YamlProblem, parse
 
@@ -39,7 +38,6 @@ KEY_ORDER = (
     "actions", "related",
 )  # fmt: skip
 Change = Callable[["CommentedMap"], None]
-_LINES = re.compile(r"[^\n]*\n|[^\n]+$")
 
 
 class Instant(str):
@@ -132,21 +130,27 @@ def edit_text(text: str, change: Change, path: str = "<text>") -> str:
 
     parts = split(text, path)
     front = parts.front.replace("\r\n", "\n")
-    yaml = _yaml(front)
+    yamls = [_yaml(style) for style in indent_styles(front)]
     try:
-        data = yaml.load(front)
+        data = yamls[0].load(front)
     except YAMLError as error:
         raise IncidentOpsError(f"{path}: front matter is not valid YAML: {error}") from None
     if not _is_mapping(data):
         raise IncidentOpsError(f"{path}: front matter must be a mapping of keys")
-    base = _dump(yaml, data)
+    bases = [_dump(yaml, data) for yaml in yamls]
     change(data)
-    theirs = _dump(yaml, data)
-    if theirs == base:
+    edits = [_dump(yaml, data) for yaml in yamls]
+    if edits[0] == bases[0]:
         return text
-    merged = _merge(base, front, theirs)
-    if _values(merged) != _values(theirs):  # the merge must mean what ruamel wrote
-        merged = theirs
+    # Try each indentation style the file uses; keep the merge closest to the file whose
+    # values are exactly what ruamel wrote, else ruamel's own rendering.
+    target = _values(edits[0])
+    merges = [merge(base, front, edit) for base, edit in zip(bases, edits, strict=True)]
+    merged = min(
+        (m for m in merges if _values(m) == target),
+        key=lambda m: distance(front, m),
+        default=edits[0],
+    )
     if merged == front:
         return text
     if parts.newline != "\n":
@@ -195,14 +199,14 @@ def set_key(mapping: CommentedMap, key: str, value: Any) -> None:
         if mapping[key] != value:
             mapping[key] = value
         return
-    rank = KEY_ORDER.index(key) if key in KEY_ORDER else len(KEY_ORDER)
-    position = 0
-    for index, existing in enumerate(mapping):
-        if existing in KEY_ORDER and KEY_ORDER.index(existing) < rank:
-            position = index + 1
-    if key not in KEY_ORDER:
-        position = len(mapping)
+    position = len(mapping)
+    if key in KEY_ORDER:
+        rank = KEY_ORDER.index(key)
+        earlier = [i for i, k in enumerate(mapping) if k in KEY_ORDER[:rank]]
+        position = earlier[-1] + 1 if earlier else 0
     mapping.insert(position, key, value)
+    if position > 0 and not mapping.fa.flow_style():
+        _carry_trailing_lines((mapping, list(mapping)[position - 1]), (mapping, key))
 
 
 def append_item(mapping: CommentedMap, key: str, item: dict[str, Any]) -> None:
@@ -218,21 +222,35 @@ def append_item(mapping: CommentedMap, key: str, item: dict[str, Any]) -> None:
         return
     if current.fa.flow_style():
         new.fa.set_flow_style()
-    else:
-        _move_trailing_lines(current[-1], new)
     current.append(new)
+    if not current.fa.flow_style():
+        _carry_trailing_lines((current, len(current) - 2), (current, len(current) - 1))
 
 
-def _move_trailing_lines(last: Any, new: CommentedMap) -> None:
-    """Blank and comment lines after a list belong after the appended item, not before."""
+Slot = tuple[Any, Any]  # (container, key or index)
+
+
+def _last_slot(slot: Slot) -> Slot:
+    """The deepest last entry under a slot: where ruamel keeps the lines that follow it."""
+    container, key = slot
+    value = container[key]
+    while isinstance(value, dict | list) and value and not value.fa.flow_style():
+        container, key = value, (list(value)[-1] if isinstance(value, dict) else len(value) - 1)
+        value = container[key]
+    return container, key
+
+
+def _carry_trailing_lines(before: Slot, inserted: Slot) -> None:
+    """Blank and comment lines that followed the entry before an insertion stay below the
+    inserted entry (ruamel would leave them between the two)."""
     from ruamel.yaml.tokens import CommentToken
 
-    if not _is_mapping(last) or not last or not new:
-        return
-    tail_key = list(last)[-1]
-    slots = last.ca.items.get(tail_key)
-    token = slots[2] if slots and len(slots) > 2 else None
-    if token is None or isinstance(last[tail_key], dict | list):
+    source, source_key = _last_slot(before)
+    target, target_key = _last_slot(inserted)
+    index = 2 if isinstance(source, dict) else 0
+    slots = source.ca.items.get(source_key)
+    token = slots[index] if slots and len(slots) > index else None
+    if token is None or not isinstance(token, CommentToken):
         return
     first, _, rest = token.value.partition("\n")
     if not rest:
@@ -240,11 +258,15 @@ def _move_trailing_lines(last: Any, new: CommentedMap) -> None:
     if first.strip():
         token.value = first + "\n"
     else:
-        slots[2] = None
-    new.ca.items[list(new)[-1]] = [None, None, CommentToken("\n" + rest, token.start_mark), None]
+        slots[index] = None
+    moved = CommentToken("\n" + rest, token.start_mark)
+    if isinstance(target, dict):
+        target.ca.items[target_key] = [None, None, moved, None]
+    else:
+        target.ca.items[target_key] = [moved, None, None, None]
 
 
-def _yaml(front: str) -> YAML:
+def _yaml(indent: dict[str, int]) -> YAML:
     from ruamel.yaml import YAML
     from ruamel.yaml.representer import RoundTripRepresenter
 
@@ -261,31 +283,8 @@ def _yaml(front: str) -> YAML:
     yaml.Representer = Representer
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap a long title or summary
-    yaml.indent(**_guess_indent(front))
+    yaml.indent(**indent)
     return yaml
-
-
-def _guess_indent(front: str) -> dict[str, int]:
-    """Mapping indent, sequence indent and dash offset, as the file's first nestings show."""
-    found: dict[str, int] = {}
-    parent: int | None = None  # column of the last `key:` that opens a block
-    for line in front.split("\n"):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        column = len(line) - len(line.lstrip(" "))
-        if parent is not None and stripped.startswith("- ") and column >= parent:
-            after = stripped[2:]
-            found.setdefault("offset", column - parent)
-            found.setdefault("sequence", column - parent + 2 + len(after) - len(after.lstrip()))
-        elif parent is not None and column > parent:
-            found.setdefault("mapping", column - parent)
-        key = stripped.lstrip("- ")
-        opens = re.fullmatch(r"[^\s#][^#]*:(\s+#.*)?", key) is not None
-        parent = column + len(stripped) - len(key) if opens else None
-    mapping = found.get("mapping", 2)
-    offset = found.get("offset", 0)
-    return {"mapping": mapping, "sequence": found.get("sequence", offset + 2), "offset": offset}
 
 
 def _dump(yaml: YAML, data: Any) -> str:
@@ -305,26 +304,3 @@ def _values(front: str) -> Any:
         return parse(front).value
     except YamlProblem:
         return object()  # never equal: fall back to ruamel's own rendering
-
-
-def _merge(base: str, ours: str, theirs: str) -> str:
-    """Three-way line merge; where both sides changed a stretch, the edit (theirs) wins."""
-    b, o, t = (_LINES.findall(text) for text in (base, ours, theirs))
-    to_ours, to_theirs = _matches(b, o), _matches(b, t)
-    anchors = [k for k in sorted(to_ours) if k in to_theirs]
-    out: list[str] = []
-    i = j = k = 0
-    for anchor in [*anchors, len(b)]:
-        oj, tk = (to_ours[anchor], to_theirs[anchor]) if anchor < len(b) else (len(o), len(t))
-        out += o[j:oj] if b[i:anchor] == t[k:tk] else t[k:tk]
-        if anchor < len(b):
-            out.append(o[oj])
-        i, j, k = anchor + 1, oj + 1, tk + 1
-    return "".join(out)
-
-
-def _matches(a: list[str], b: list[str]) -> dict[int, int]:
-    found: dict[int, int] = {}
-    for start_a, start_b, size in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
-        found.update((start_a + n, start_b + n) for n in range(size))
-    return found
