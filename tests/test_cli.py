@@ -1,0 +1,69 @@
+"""The command line as a whole: help texts, README in step with them, module entry point."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from incident_ops.cli import COMMANDS
+from tests.helpers import run_cli, run_process
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_command_exists_and_documents_an_example(name, tmp_path):
+    result = run_cli(tmp_path, name, "--help")
+    assert result.code == 0, result.err
+    assert "Usage: incident-ops " + name in result.out
+    assert "Example" in result.out or name in ("rules",), result.out
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_readme_lists_every_command(name):
+    assert re.search(rf"incident-ops [^`]*\b{re.escape(name)}\b", README), name
+
+
+def test_readme_test_command_is_what_ci_runs():
+    ci = (ROOT / ".ci" / "run").read_text()
+    command = re.search(r"pip install -e '\.\[test\]' && (.+)", README).group(1).strip()
+    assert command in ci
+
+
+def test_top_level_help_lists_commands(tmp_path):
+    result = run_cli(tmp_path, "--help")
+    assert result.code == 0
+    for name in ("validate", "deadlines", "new", "schema"):
+        assert name in result.out
+
+
+def test_unknown_command_and_option_are_usage_errors(tmp_path):
+    assert run_cli(tmp_path, "frobnicate").code == 2
+    assert run_cli(tmp_path, "validate", "--bogus").code == 2
+
+
+def test_outside_a_repository_is_a_clear_usage_error(tmp_path):
+    result = run_cli(tmp_path, "validate")
+    assert result.code == 2
+    assert "no incident repository found" in result.err
+
+
+def test_bad_now_is_a_usage_error(make_repo):
+    repo = make_repo({})
+    result = repo.run("validate", "--now", "yesterday")
+    assert result.code == 2
+    assert "ISO 8601" in result.err
+
+
+def test_python_dash_m_runs_the_cli_on_the_bundled_example():
+    result = run_process(ROOT, "validate", "--now", "2026-11-20T12:00:00+01:00")
+    assert result.code == 0, result.out + result.err
+    assert "0 error(s)" in result.out
+
+
+def test_version(tmp_path):
+    result = run_cli(tmp_path, "--version")
+    assert result.code == 0 and "0.1.0" in result.out
