@@ -188,3 +188,12 @@ def test_api_errors_exit_2_with_a_clear_message(
     assert result.code == 2
     assert message in result.err and "Traceback" not in result.err
     assert pr.gh.token not in result.out + result.err
+
+
+def test_team_members_are_read_across_pages(pr: Pr) -> None:
+    pr.gh.add_team("acme", "support-leads", members=[f"user{i:02}" for i in range(45)])
+    pr.approve("alice")
+    pr.approve("user44")
+    assert pr.gate() == (0, [])
+    pages = [c for c in pr.gh.calls if c.path == "/orgs/acme/teams/support-leads/members"]
+    assert len(pages) == 2
