@@ -15,9 +15,11 @@ Cross-file rules (duplicate id, related ids) see the rest of the repo through on
 from __future__ import annotations
 
 import os
+import posixpath
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from incident_ops.config import CONFIG_FILE, Repo
 from incident_ops.errors import PolicyError
@@ -36,6 +38,9 @@ from incident_ops.prcheck.changes import (
 )
 from incident_ops.prcheck.transitions import Transition, transition, transition_findings
 from incident_ops.timeparse import parse_instant
+
+if TYPE_CHECKING:
+    from git import Commit
 
 Source = Callable[[], ApprovalSource | str]
 
@@ -65,12 +70,11 @@ def is_incident(repo: Repo, path: str | None) -> bool:
 def is_policy(repo: Repo, path: str | None) -> bool:
     if path == CONFIG_FILE:
         return True
-    folder = repo.config.policies.strip("/")
+    folder = posixpath.normpath(repo.config.policies.strip("/"))
     return (
         path is not None
         and path.endswith((".yaml", ".yml"))
-        and path.count("/") == (folder.count("/") + 1)
-        and under(path, folder)
+        and posixpath.dirname(path) == ("" if folder == "." else folder)
     )
 
 
@@ -85,9 +89,9 @@ def scan(repo: Repo, base: str, head: str) -> tuple[Revisions, PrReport]:
     return revs, report
 
 
-def _policy_at(revs: Revisions, repo: Repo, commit: object, dest: str) -> Policy | None:
+def _policy_at(revs: Revisions, repo: Repo, commit: Commit, dest: str) -> Policy | None:
     folder = repo.config.policies.strip("/")
-    paths = materialize(revs, commit, revs.list_dir(commit, folder), dest)  # type: ignore[arg-type]
+    paths = materialize(revs, commit, revs.list_dir(commit, folder), dest)
     if not paths:
         return None
     return load_policy(os.path.join(dest, folder), dest)
