@@ -67,7 +67,7 @@ def indent_styles(text: str) -> list[dict[str, int]]:
     mapping = mapping or 2
     return [
         {"mapping": mapping, "sequence": sequence, "offset": offset}
-        for offset, sequence in sequences or [(0, 2)]
+        for offset, sequence in sequences or [(2, 4)]  # SPEC §3 style
     ]
 
 
