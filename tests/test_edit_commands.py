@@ -184,3 +184,13 @@ def _git(repo, *args: str) -> str:
         text=True,
     )
     return done.stdout
+
+
+def test_ack_past_acknowledged_only_fills_the_missing_time(make_repo):
+    repo = make_repo({NAME: incident(FRONT.replace("status: reported", "status: investigating"))})
+    before = _text(repo)
+    result = repo.run("ack", "INC-2026-0001", "--at", "2026-11-20T08:25:00Z")
+    assert result.code == 0, result.err
+    assert result.out == "INC-2026-0001: acknowledged at 2026-11-20T08:25:00+00:00\n"
+    assert _changed(before, _text(repo)) == ["acknowledged_at: 2026-11-20T08:25:00+00:00"]
+    assert "status: investigating\n" in _text(repo)
