@@ -116,7 +116,8 @@ class Client:
         """Every issue (open and closed, no pull requests) carrying the bot label."""
         pages = self._gh.get_repo(repo).get_issues(state="all", labels=[label])
         found = self._pages(pages.get_page)
-        return [_view(i) for i in found if i.pull_request is None]
+        # html_url, not pull_request: an absent attribute makes a lazy object fetch itself
+        return [_view(i) for i in found if "/pull/" not in (i.html_url or "")]
 
     def list_comments(self, issue: IssueView) -> list[str]:
         return [c.body or "" for c in self._pages(issue.handle.get_comments().get_page)]
