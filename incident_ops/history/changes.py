@@ -1,10 +1,11 @@
 """Front-matter differences between two versions of an incident file.
 
-Field names are dotted paths. Mappings are followed key by key (`impact.full_outage`);
-lists of mappings (`escalations`, `updates`, `actions`) item by item, by position
-(`actions[0].status`; an item that exists on one side only is one whole value,
-`actions[2]`); lists of scalars (`services`, `customers`, `related`) are compared as whole
-values. `null` and an absent key are the same, so neither shows up as a change.
+Field names are dotted paths to leaves. Mappings are followed key by key
+(`impact.full_outage`); lists of mappings (`escalations`, `updates`, `actions`) item by
+item, by position (`actions[0].status`; a new item shows as its leaves, `actions[2].id`,
+`actions[2].title`, …, each with OLD null); lists of scalars (`services`, `customers`,
+`related`) are compared as whole values. `null`, `[]` and an absent key are the same (SPEC §3
+defaults), so none of them shows up as a change.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def flatten(value: Any, prefix: str = "") -> Flat:
     elif isinstance(value, list) and any(isinstance(item, dict) for item in value):
         for index, item in enumerate(value):
             flat.update(flatten(item, f"{prefix}[{index}]"))
-    elif value is not None:
+    elif value is not None and value != []:
         flat[prefix] = value
     return flat
 

@@ -163,12 +163,9 @@ class BlobReader:
             ["git", "-C", root, "cat-file", "--batch"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         )  # fmt: skip
-        self.cache: dict[str, bytes | None] = {}
 
     def read(self, blob: str) -> bytes | None:
         """The blob's bytes, or None when it does not exist."""
-        if blob in self.cache:
-            return self.cache[blob]
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.proc.stdin.write(blob.encode() + b"\n")
         self.proc.stdin.flush()
@@ -176,7 +173,6 @@ class BlobReader:
         data = None
         if len(header) == 3:
             data = self.proc.stdout.read(int(header[2]) + 1)[:-1]
-        self.cache[blob] = data
         return data
 
     def close(self) -> None:

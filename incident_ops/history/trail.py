@@ -100,11 +100,19 @@ def histories(repo: Repo, paths: list[str], rev: str = "HEAD") -> dict[str, Hist
                 tracked[change.old_path] = tracked.pop(name)
     result: dict[str, History] = {}
     with BlobReader(repo.root) as blobs:
+        fronts: dict[str, dict[str, Any] | None] = {}  # each version is parsed once
+
+        def front(blob: str | None) -> dict[str, Any] | None:
+            if blob is None:
+                return None
+            if blob not in fronts:
+                fronts[blob] = front_of(blobs.read(blob))
+            return fronts[blob]
+
         for path in paths:
             history = History(_incident_id(path), path)
             for commit, change in reversed(raw[path]):
-                old = front_of(blobs.read(change.old_blob), path) if change.old_blob else None
-                new = front_of(blobs.read(change.new_blob), path) if change.new_blob else None
+                old, new = front(change.old_blob), front(change.new_blob)
                 history.changes.append(
                     Change(commit.sha, commit.author, commit.at, prs.get(commit.sha),
                            change.new_path or path, diff(old, new), old, new)
