@@ -176,7 +176,7 @@ def sla_compliance(obligations: dict[str, dict[str, int]]) -> Markup:
     """Horizontal bars: share of decided deadlines met on time, per kind."""
     rows = [(kind, counts, compliance(counts)) for kind, counts in obligations.items()]
     height = TOP + 28 * len(rows) + 12
-    label_w, bar_w = 150, WIDTH - 150 - 110
+    label_w, bar_w = 175, WIDTH - 175 - 115
     body = [_text(label_w, 20, "met on time / (met + met late + overdue)", "start", "axis")]
     for n, (kind, counts, share) in enumerate(rows):
         y = TOP + n * 28
