@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from incident_ops.errors import ConfigError, PolicyError
 from incident_ops.parse.schema import problems
 from incident_ops.parse.yamltree import YamlProblem, parse
 
 CONFIG_FILE = "incident-ops.yaml"
-RuleLevel = Literal["error", "warning", "off"]
+RuleLevel = Annotated[
+    Literal["error", "warning", "off"],
+    # YAML 1.1 reads an unquoted `off` as false: take it as the user meant it.
+    BeforeValidator(lambda value: "off" if value is False else value),
+]
 
 
 class ConfigModel(BaseModel):

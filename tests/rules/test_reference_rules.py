@@ -85,7 +85,7 @@ def test_headings_inside_code_fences_do_not_count(make_repo):
 
 def test_rules_can_be_disabled_or_downgraded(make_repo):
     body = SECTIONS.replace("## Timeline\n- 09:12 alert fired\n", "")
-    config = "rules: {missing-section: warning, id-filename: 'off'}\n"
+    config = "rules: {missing-section: warning, id-filename: off}\n"  # unquoted off: YAML false
     repo = make_repo({"INC-2026-0001-x.md": incident(MINIMAL, body)}, config=config)
     repo.write("INC-2026-0005-wrong-name.md", incident(MINIMAL.replace("0001", "0004")))
     result = repo.run("validate", "--format", "json", "--now", "2026-11-20T12:00:00+01:00")
