@@ -112,6 +112,18 @@ def attention(entries: list[Entry], policy: Policy, when: Any) -> list[Attention
     return found
 
 
+def recurrences(entries: list[Entry], loaded: Loaded) -> list[tuple[Entry, list[str]]]:
+    """Each incident of the period with the earlier incidents it lists in `related`."""
+    when = {i.id: i.detected_at for i in loaded.incidents}
+    found = []
+    for entry in entries:
+        incident = entry.incident
+        earlier = [r for r in incident.related if r in when and when[r] < incident.detected_at]
+        if earlier:
+            found.append((entry, earlier))
+    return found
+
+
 def render_report(
     loaded: Loaded, policy: Policy, now: datetime, since: date | None, until: date | None
 ) -> str:
@@ -145,5 +157,6 @@ def render_report(
         "attention": attention(entries, policy, env.filters["when"]),
         "skipped": loaded.skipped,
         "open_incidents": [e for e in entries if e.incident.status not in RESOLVED],
+        "recurrences": recurrences(entries, loaded),
     }
     return env.get_template("report.md").render(context)

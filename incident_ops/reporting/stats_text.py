@@ -62,4 +62,4 @@ def render_text(figures: dict[str, Any], tty: bool) -> str:
             str(figures["overdue_actions"].get(dept, 0)),
         )  # fmt: skip
     console.print(actions)
-    return out.getvalue()
+    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())

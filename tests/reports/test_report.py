@@ -27,7 +27,8 @@ def test_report_sections_and_numbers(small_repo):
         assert f"\n## {heading}\n" in text
     summary = section(text, "Summary")
     assert "4 incidents in the period, 2 still open." in summary
-    assert "Recurrences: 1 of 4 (25 %)" in summary
+    recurring = "relate to an earlier incident: INC-2026-0002 (after INC-2026-0001)."
+    assert f"Recurrences: 1 of 4 (25 %) {recurring}" in summary
     assert "| SEV3 | 4 | 30 min | 45 min | 3 h | 4 h |" in summary
     assert "| service-failure | 4 |" in summary
     assert "cancelled incidents (1)" in text
@@ -47,6 +48,13 @@ def test_report_sections_and_numbers(small_repo):
     )
     assert "- **INC-2026-0004**: acknowledge deadline overdue since 2026-11-19 14:00" in attention
     assert "INC-2026-0005" not in text  # cancelled
+    assert "Nothing needs attention." not in text
+
+
+def test_report_names_files_left_out(small_repo):
+    small_repo.write("INC-2026-0099-broken.md", "---\nid: INC-2026-0099\n---\n")
+    text = small_repo.run("report", *PERIOD).out
+    assert "- `incidents/2026/INC-2026-0099-broken.md` does not validate" in text
 
 
 def test_report_significant_incidents_of_the_example_repo(example_repo, tmp_path):
