@@ -338,3 +338,31 @@ def test_bundled_example_repo_call_count(gh: FakeGitHub, tmp_path: Path) -> None
     print(f"bundled repo: second sweep {len(gh.calls)} calls ({len(gh.write_calls())} writes)")
     assert second.code == 0 and gh.write_calls() == []
     assert calls <= writes + 8 and len(gh.calls) <= 8  # 8 department repos, 1 page each
+
+
+def test_later_sweep_comments_breaches_updates_and_closes_done_actions(
+    gh: FakeGitHub, tmp_path: Path
+) -> None:
+    repo = build(tmp_path)
+    assert sweep(repo, gh).code == 0
+    path = repo.root / "incidents/2026/INC-2026-0042-billing.md"
+    done = "due: 2026-12-05, status: done, done_at: 2026-11-20T13:00:00+01:00, issue: acme/pl"
+    text = path.read_text().replace("due: 2026-12-05, issue: acme/pl", done, 1)
+    assert done in text
+    path.write_text(text)
+    gh.reset_log()
+    later = "2026-11-20T14:00:00+01:00"
+    result = sweep(repo, gh, "--now", later)
+    assert result.code == 0, result.out
+    end = state(gh)
+    # customers last told 11:30, every 1h → due 12:30 (11:30Z), now overdue: one comment on
+    # each severity department's issue; mitigate (13:12) and management (13:00) too
+    wide = [f"{M42}:breach:{k}" for k in ("customer-update:20261120T1130Z", "mitigate")]
+    wide.append(f"{M42}:breach:management-update:20261120T1200Z")
+    for dept in ("platform", "customer-support", "management"):
+        notes = end[(DEPARTMENTS[dept], f"{M42}:department:{dept}")][5]
+        assert sorted(wide) == notes, (dept, notes)
+    assert end[("acme/platform", f"{M42}:action:A1")][2] == "closed"
+    assert "updated" in result.out and "| overdue |" in gh.issues("acme/platform")[1].body
+    gh.reset_log()
+    assert sweep(repo, gh, "--now", later).code == 0 and gh.write_calls() == []
