@@ -14,10 +14,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from incident_ops.calendars import Calendar, parse_days, parse_hours
-from incident_ops.conditions import check_path, check_when
+from incident_ops.conditions import check_when
 from incident_ops.errors import PolicyError
 from incident_ops.models.incident import TIMESTAMP_FIELDS
-from incident_ops.models.policy import CalendarSpec, PolicyModel, Severity
+from incident_ops.models.policy import RECURRENCE_MATCH, CalendarSpec, PolicyModel, Severity
 from incident_ops.parse.document import MAX_BYTES
 from incident_ops.parse.schema import Loc, problems
 from incident_ops.parse.yamltree import Tree, YamlProblem, parse
@@ -205,7 +205,9 @@ def _cross_references(model: PolicyModel) -> list[Located]:
             found += [((*base, "when", key), msg) for key, msg in check_when(rule.when)]
     if model.recurrence is not None:
         for i, path in enumerate(model.recurrence.match):
-            message = check_path(path)
-            if message:
+            if path not in RECURRENCE_MATCH:
+                message = (
+                    f"recurrence cannot match on {path!r} (use: {', '.join(RECURRENCE_MATCH)})"
+                )
                 found.append((("recurrence", "match", i), message))
     return [(tuple(p for p in loc if p != ""), msg) for loc, msg in found]

@@ -51,7 +51,9 @@ def test_escalation_from_must_name_a_timestamp(make_repo):
 
 def test_recurrence_match_paths_are_checked(make_repo):
     policy = SPEC_POLICY.replace("match: [services, root_cause.category]", "match: [servces]")
-    assert "unknown field 'servces'" in _errors(make_repo, policy)
+    assert "policies/policy.yaml:36: recurrence cannot match on 'servces'" in _errors(
+        make_repo, policy
+    )
 
 
 def test_condition_on_an_unknown_field(make_repo):

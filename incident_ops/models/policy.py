@@ -27,6 +27,8 @@ DurationText = Annotated[
 ]
 Requirement = Literal["rca", "prevention_plan", "customer_follow_up"]
 TeamRef = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]
+# Fields the repository index carries, so `recurrence.match` can compare incidents.
+RECURRENCE_MATCH = ("services", "root_cause.category", "category", "customers", "severity")
 DEFAULT_SECTIONS = (
     "Summary",
     "Impact",
