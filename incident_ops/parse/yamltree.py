@@ -9,17 +9,20 @@ keys are errors.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date, datetime
+from typing import Any, ClassVar
 
 import yaml
+from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 try:
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 Path = tuple[str | int, ...]
 _T = "tag:yaml.org,2002:"
@@ -50,15 +53,62 @@ class Tree:
         return default
 
 
-def _scalar_constructors(loader: Any) -> dict[str, Callable[[ScalarNode], Any]]:
-    return {
-        _T + "str": lambda n: n.value,
-        _T + "null": loader.construct_yaml_null,
-        _T + "bool": loader.construct_yaml_bool,
-        _T + "int": loader.construct_yaml_int,
-        _T + "float": loader.construct_yaml_float,
-        _T + "timestamp": loader.construct_yaml_timestamp,
-    }
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """The C parser with a memoised tag resolver.
+
+    PyYAML resolves every plain scalar by trying regular expressions in Python, and
+    calls two path-resolver hooks per node that the safe schema never uses; most values
+    of incident files repeat (keys, enums, booleans), so a memo removes most of that cost.
+    """
+
+    _memo: ClassVar[dict[str, str]] = {}
+
+    def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _T + "str"
+            tag = self._memo.get(value)  # type: ignore[arg-type]
+            if tag is None:
+                tag = _BaseLoader.resolve(self, kind, value, implicit)
+                if len(self._memo) < _MEMO_SIZE:
+                    self._memo[value] = tag  # type: ignore[index]
+            return tag
+        return _T + "seq" if kind is SequenceNode else _T + "map"
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        """No path resolvers in the safe schema."""
+
+    def ascend_resolver(self) -> None:
+        """No path resolvers in the safe schema."""
+
+
+_MEMO_SIZE = 50_000
+_CONSTRUCTOR = SafeConstructor()
+# The common timestamp shapes go to the C `fromisoformat`; the rest to PyYAML's regex.
+_ISO_DATETIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-]\d\d:\d\d)\Z")
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d\Z")
+
+
+def _timestamp(node: ScalarNode) -> Any:
+    text = node.value
+    try:
+        if _ISO_DATETIME.match(text):
+            return datetime.fromisoformat(text)
+        if _ISO_DATE.match(text):
+            return date.fromisoformat(text)
+    except ValueError:
+        pass  # PyYAML decides (and words the error) for anything unusual
+    return _CONSTRUCTOR.construct_yaml_timestamp(node)
+
+
+_SCALARS: dict[str, Callable[[ScalarNode], Any]] = {
+    _T + "str": lambda n: n.value,
+    _T + "null": _CONSTRUCTOR.construct_yaml_null,
+    _T + "bool": _CONSTRUCTOR.construct_yaml_bool,
+    _T + "int": _CONSTRUCTOR.construct_yaml_int,
+    _T + "float": _CONSTRUCTOR.construct_yaml_float,
+    _T + "timestamp": _timestamp,
+}
 
 
 def _problem_line(error: yaml.YAMLError) -> int:
@@ -88,15 +138,17 @@ def parse(text: str, first_line: int = 1) -> Tree:
             raise YamlProblem(_problem_line(error) + shift, _describe(error)) from None
         if node is None:
             return Tree(None)
-        walker = _Walker(_scalar_constructors(loader), shift + 1)
+        # An alias needs a `*` in the text: without one, no node can be met twice.
+        lines: dict[Path, int] = {}
+        walk = _walker(lines, shift + 1, set() if "*" in text else None)
         try:
-            value = walker.value(node, ())
+            value = walk(node, ())
         except _Alias:
             line = _first_alias_line(text) + shift
             raise YamlProblem(line, "YAML aliases (*name) are not allowed") from None
         except RecursionError:
             raise YamlProblem(first_line, "YAML nested too deeply") from None
-        return Tree(value, walker.lines)
+        return Tree(value, lines)
     finally:
         loader.dispose()
 
@@ -106,72 +158,88 @@ class _Alias(Exception):
 
 
 def _first_alias_line(text: str) -> int:
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=_BaseLoader):
         if isinstance(event, yaml.AliasEvent):
             return event.start_mark.line + 1
     return 1  # pragma: no cover - only called when an alias exists
 
 
-class _Walker:
-    """Turns nodes into values, recording key lines and refusing unsafe constructs."""
+def _walker(
+    lines: dict[Path, int], base: int, seen: set[int] | None
+) -> Callable[[Node, Path], Any]:
+    """A function turning nodes into values, recording key lines in `lines`.
 
-    def __init__(self, scalars: dict[str, Callable[[ScalarNode], Any]], base: int) -> None:
-        self.scalars = scalars
-        self.base = base  # added to libyaml's 0-based line numbers
-        self.lines: dict[Path, int] = {}
-        self.seen: set[int] = set()
+    One closure instead of methods: this runs for every node of every file, so
+    attribute and method lookups are kept out of the loops. `base` is added to
+    libyaml's 0-based lines; `seen` (None when the text cannot hold an alias) refuses
+    a node met twice.
+    """
+    str_tag, seq_tag, map_tag, merge_tag = _T + "str", _T + "seq", _T + "map", _T + "merge"
+    scalars = _SCALARS
 
-    def value(self, node: Node, path: Path) -> Any:
-        if id(node) in self.seen:
-            raise _Alias
-        self.seen.add(id(node))
-        if isinstance(node, ScalarNode):
-            return self.scalar(node)
-        if isinstance(node, SequenceNode):
-            self.check_tag(node, _T + "seq")
-            items = []
-            for index, item in enumerate(node.value):
-                self.lines[(*path, index)] = self.line(item)
-                items.append(self.value(item, (*path, index)))
-            return items
-        if isinstance(node, MappingNode):
-            self.check_tag(node, _T + "map")
-            return self.mapping(node, path)
-        raise YamlProblem(self.line(node), "unsupported YAML node")  # pragma: no cover
-
-    def line(self, node: Node) -> int:
-        return node.start_mark.line + self.base
-
-    def check_tag(self, node: Node, expected: str) -> None:
-        if node.tag != expected:
-            raise YamlProblem(self.line(node), f"YAML tag {node.tag!r} is not allowed")
-
-    def scalar(self, node: ScalarNode) -> Any:
-        construct = self.scalars.get(node.tag)
+    def scalar(node: ScalarNode) -> Any:
+        construct = scalars.get(node.tag)
         if construct is None:
-            raise YamlProblem(self.line(node), f"YAML tag {node.tag!r} is not allowed")
+            raise YamlProblem(node.start_mark.line + base, f"YAML tag {node.tag!r} is not allowed")
         try:
             return construct(node)
         except (ValueError, OverflowError, yaml.YAMLError):
             raise YamlProblem(
-                node.start_mark.line + self.base,
+                node.start_mark.line + base,
                 f"invalid {node.tag.rsplit(':', 1)[-1]} {node.value!r}",
             ) from None
 
-    def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            line = self.line(key_node)
-            if key_node.tag == _T + "merge":
-                raise YamlProblem(line, "YAML merge keys (<<) are not allowed")
-            if not isinstance(key_node, ScalarNode):
-                raise YamlProblem(line, "mapping keys must be plain scalars")
-            key = self.scalar(key_node)
-            if not isinstance(key, str):
-                key = str(key).lower() if isinstance(key, bool) or key is None else str(key)
-            if key in result:
-                first = self.lines.get((*path, key), line)
-                raise YamlProblem(line, f"duplicate key {key!r} (first defined on line {first})")
-            self.lines[(*path, key)] = line
-            result[key] = self.value(value_node, (*path, key))
-        return result
+    def value(node: Node, path: Path) -> Any:
+        if seen is not None:
+            if id(node) in seen:
+                raise _Alias
+            seen.add(id(node))
+        kind = type(node)
+        if kind is ScalarNode:
+            return node.value if node.tag == str_tag else scalar(node)
+        if kind is MappingNode:
+            if node.tag != map_tag:
+                raise YamlProblem(
+                    node.start_mark.line + base, f"YAML tag {node.tag!r} is not allowed"
+                )
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                line = key_node.start_mark.line + base
+                tag = key_node.tag
+                if tag == merge_tag:
+                    raise YamlProblem(line, "YAML merge keys (<<) are not allowed")
+                if type(key_node) is not ScalarNode:
+                    raise YamlProblem(line, "mapping keys must be plain scalars")
+                if tag == str_tag:
+                    key = key_node.value
+                else:
+                    key = scalar(key_node)
+                    if not isinstance(key, str):
+                        key = str(key).lower() if isinstance(key, bool) or key is None else str(key)
+                key_path = (*path, key)
+                if key in result:
+                    first = lines[key_path]
+                    raise YamlProblem(
+                        line, f"duplicate key {key!r} (first defined on line {first})"
+                    )
+                lines[key_path] = line
+                if seen is None and type(value_node) is ScalarNode:
+                    tag = value_node.tag
+                    result[key] = value_node.value if tag == str_tag else scalar(value_node)
+                else:
+                    result[key] = value(value_node, key_path)
+            return result
+        if kind is SequenceNode:
+            if node.tag != seq_tag:
+                raise YamlProblem(
+                    node.start_mark.line + base, f"YAML tag {node.tag!r} is not allowed"
+                )
+            items = []
+            for index, item in enumerate(node.value):
+                item_path = (*path, index)
+                lines[item_path] = item.start_mark.line + base
+                items.append(value(item, item_path))
+            return items
+        raise YamlProblem(node.start_mark.line + base, "unsupported YAML node")  # pragma: no cover
+
+    return value
