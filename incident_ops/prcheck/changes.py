@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from incident_ops.errors import ConfigError
 
@@ -60,23 +60,23 @@ class Revisions:
             return None
         return blob.data_stream.read()
 
-    def list_dir(self, commit: Commit, directory: str) -> list[str]:
-        """Paths of the files directly in a directory at a commit (empty when absent)."""
+    def _subtree(self, commit: Commit, directory: str) -> Any:
+        """The tree of a directory at a commit, or None when absent or not a directory."""
         try:
             tree = commit.tree / (self.prefix + directory)
         except KeyError:
-            return []
-        if tree.type != "tree":
-            return []
-        return sorted(f"{directory}/{blob.name}" for blob in tree.blobs)
+            return None
+        return tree if tree.type == "tree" else None
+
+    def list_dir(self, commit: Commit, directory: str) -> list[str]:
+        """Paths of the files directly in a directory at a commit (empty when absent)."""
+        tree = self._subtree(commit, directory)
+        return sorted(f"{directory}/{blob.name}" for blob in tree.blobs) if tree else []
 
     def walk(self, commit: Commit, directory: str) -> list[str]:
         """Paths of every file below a directory at a commit, sorted (empty when absent)."""
-        try:
-            tree = commit.tree / (self.prefix + directory)
-        except KeyError:
-            return []
-        if tree.type != "tree":
+        tree = self._subtree(commit, directory)
+        if tree is None:
             return []
         skip = len(self.prefix)
         return sorted(item.path[skip:] for item in tree.traverse() if item.type == "blob")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -43,6 +43,12 @@ class Context:
         if self.levels.get(rule) == "warning":
             level = "warning"
         return Finding(self.doc.path, line, 1, rule, level, message, self.incident_id)
+
+    def parse_problems(self, rule: str) -> Iterator[Finding]:
+        """Findings of the parse stage recorded on the document for `rule`."""
+        for problem in self.doc.problems:
+            if problem.rule == rule:
+                yield self.finding(rule, problem.line, problem.message)
 
     @cached_property
     def obligations(self) -> list[Obligation]:

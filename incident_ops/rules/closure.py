@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from incident_ops.finding import Finding
 from incident_ops.models.policy import Severity
+from incident_ops.parse.sections import find_section
 from incident_ops.rules.base import Context
 
 
@@ -13,3 +15,12 @@ def closing_requirements(ctx: Context) -> tuple[str, ...] | None:
         return None
     severity: Severity | None = ctx.policy.severity(incident.severity)
     return tuple(severity.requires) if severity else ()
+
+
+def unwritten_section(ctx: Context, rule: str, name: str) -> Finding | None:
+    """A finding when section `name` is absent or holds only placeholders."""
+    section = find_section(ctx.doc.sections, name)
+    if section is not None and section.written:
+        return None
+    line = section.line if section else ctx.line("status")
+    return ctx.finding(rule, line, f"closed without a written '## {name}' section")

@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from incident_ops.finding import Finding
-from incident_ops.parse.sections import find_section
 from incident_ops.rules.base import Context
-from incident_ops.rules.closure import closing_requirements
+from incident_ops.rules.closure import closing_requirements, unwritten_section
 
 ID = "closure-prevention"
 DESCRIPTION = "closed without a prevention plan of owned, dated actions"
@@ -20,10 +19,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         return
     incident = ctx.incident
     assert incident is not None
-    section = find_section(ctx.doc.sections, "Prevention plan")
-    if section is None or not section.written:
-        line = section.line if section else ctx.line("status")
-        yield ctx.finding(ID, line, "closed without a written '## Prevention plan' section")
+    missing = unwritten_section(ctx, ID, "Prevention plan")
+    if missing:
+        yield missing
     if not incident.actions:
         yield ctx.finding(ID, ctx.line("status"), "closed without prevention actions")
     for i, action in enumerate(incident.actions):

@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from incident_ops.finding import Finding
-from incident_ops.parse.sections import find_section
 from incident_ops.rules.base import Context
-from incident_ops.rules.closure import closing_requirements
+from incident_ops.rules.closure import closing_requirements, unwritten_section
 
 ID = "closure-rca"
 DESCRIPTION = "closed without a written root-cause analysis"
@@ -20,10 +19,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         return
     incident = ctx.incident
     assert incident is not None
-    section = find_section(ctx.doc.sections, "Root cause analysis")
-    if section is None or not section.written:
-        line = section.line if section else ctx.line("status")
-        yield ctx.finding(ID, line, "closed without a written '## Root cause analysis' section")
+    missing = unwritten_section(ctx, ID, "Root cause analysis")
+    if missing:
+        yield missing
     if incident.root_cause is None:
         yield ctx.finding(ID, ctx.line("status"), "closed without a root_cause")
     elif incident.root_cause.category == "unknown":

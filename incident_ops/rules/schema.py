@@ -16,6 +16,4 @@ DESCRIPTION = "a field is missing, of the wrong type, unknown, or out of its set
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for problem in ctx.doc.problems:
-        if problem.rule == ID:
-            yield ctx.finding(ID, problem.line, problem.message)
+    return ctx.parse_problems(ID)

@@ -16,6 +16,4 @@ DESCRIPTION = "no or broken front matter, invalid YAML, duplicate key"
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for problem in ctx.doc.problems:
-        if problem.rule == ID:
-            yield ctx.finding(ID, problem.line, problem.message)
+    return ctx.parse_problems(ID)
