@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from incident_ops import cache, parallel
 from incident_ops.config import Repo
 from incident_ops.errors import ConfigError
 from incident_ops.finding import Finding
 from incident_ops.incidents import load_incident
-from incident_ops.index import RepoIndex, entry_for
+from incident_ops.index import Entry, RepoIndex, entry_for
 from incident_ops.models.incident import Incident
 from incident_ops.parse.document import Document, read_document
 from incident_ops.policy import Policy
@@ -69,17 +70,35 @@ def parse_file(abspath: str, relpath: str) -> Parsed:
     return Parsed(doc, load_incident(doc))
 
 
-def build_index(repo: Repo, parsed: dict[str, Parsed]) -> RepoIndex:
-    """Index every incident of the repo, reusing files already parsed for this run."""
+def _entry(item: Parsed | Entry) -> Entry:
+    return item if isinstance(item, Entry) else entry_for(item.doc, item.incident)
+
+
+def _parse_entry(abspath: str, relpath: str) -> Entry:
+    parsed = parse_file(abspath, relpath)
+    return entry_for(parsed.doc, parsed.incident)
+
+
+def build_index(
+    repo: Repo, parsed: Mapping[str, Parsed | Entry], from_worktree: bool = False
+) -> RepoIndex:
+    """Index every incident of the repo: files parsed by this run, the rest from the cache.
+
+    `parsed` maps relative paths to files (or their index entries) this run read;
+    `from_worktree` says they were read from the work tree, so they may refresh the
+    cache (pr-check reads another revision). Files neither parsed nor cached are parsed.
+    """
     index = RepoIndex()
-    for item in parsed.values():
-        index.add(entry_for(item.doc, item.incident))
+    fresh = {path: _entry(item) for path, item in parsed.items()}
+    for entry in fresh.values():
+        index.add(entry)
     if os.path.isdir(repo.incidents_dir):
-        for abspath in incident_files(repo.incidents_dir):
-            relpath = repo.relpath(abspath)
-            if relpath not in parsed:
-                other = parse_file(abspath, relpath)
-                index.add(entry_for(other.doc, other.incident))
+        files = {repo.relpath(p): p for p in incident_files(repo.incidents_dir)}
+        folder = os.path.relpath(repo.incidents_dir, repo.root).replace(os.sep, "/")
+        found = cache.entries(repo.root, folder, files, fresh, _parse_entry, from_worktree)
+        for path, entry in found.items():
+            if path not in fresh:
+                index.add(entry)
     return index
 
 
@@ -94,14 +113,33 @@ def check_parsed(
 
 
 def validate(repo: Repo, policy: Policy, now: datetime, paths: Iterable[str] = ()) -> Report:
-    """Validate files (default: every incident of the repo) against the policy."""
-    files = discover(repo, paths)
-    parsed = {}
-    for abspath in files:
-        relpath = repo.relpath(abspath)
-        parsed[relpath] = parse_file(abspath, relpath)
-    index = build_index(repo, parsed)
+    """Validate files (default: every incident of the repo) against the policy.
+
+    Many files are spread over the cores (`parallel`); each file is parsed once and its
+    index entry comes from that parse.
+    """
+    files = [(abspath, repo.relpath(abspath)) for abspath in discover(repo, paths)]
     levels = dict(repo.config.rules)
-    findings = check_parsed(parsed.values(), policy, index, now, levels)
-    incidents = sum(1 for item in parsed.values() if item.incident is not None)
+
+    def first(part: list[tuple[str, str]]) -> tuple[list[Parsed], tuple[list[Entry], int]]:
+        items = [parse_file(abspath, relpath) for abspath, relpath in part]
+        valid = sum(1 for item in items if item.incident is not None)
+        return items, ([entry_for(item.doc, item.incident) for item in items], valid)
+
+    def combine(results: list[tuple[list[Entry], int]]) -> tuple[RepoIndex, int]:
+        entries = {entry.path: entry for part, _ in results for entry in part}
+        return build_index(repo, entries, from_worktree=True), sum(n for _, n in results)
+
+    def second(items: list[Parsed], shared: tuple[RepoIndex, int]) -> list[Finding]:
+        return check_parsed(items, policy, shared[0], now, levels)
+
+    workers = parallel.worker_count(len(files))
+    if workers > 1:
+        parts = parallel.chunks(files, workers)
+        (_, incidents), found = parallel.two_phase(parts, first, combine, second)
+        findings = [finding for part in found for finding in part]
+    else:
+        items, result = first(files)
+        shared = combine([result])
+        findings, incidents = second(items, shared), shared[1]
     return Report(sorted(findings), len(files), incidents)
