@@ -19,7 +19,7 @@ import os
 import random
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -88,6 +88,7 @@ class Spec:
     root_cause: str
     customers: int
     related: tuple[str, ...]
+    closed: bool = True
 
 
 def _ts(moment: datetime) -> str:
@@ -155,7 +156,7 @@ def render(spec: Spec, rng: random.Random) -> str:
         "---",
         f"id: {spec.id}",
         f"title: {_sentence(rng, 5)} on {spec.service}",
-        "status: closed",
+        f"status: {'closed' if spec.closed else 'resolved'}",
         f"severity: {spec.severity}",
         f"category: {spec.category}",
         f"detected_at: {at(0)}",
@@ -175,7 +176,7 @@ def render(spec: Spec, rng: random.Random) -> str:
         f"acknowledged_at: {at(5)}",
         f"mitigated_at: {at(30)}",
         f"resolved_at: {at(60)}",
-        f"closed_at: {at(24 * 60)}",
+        f"closed_at: {at(24 * 60) if spec.closed else 'null'}",
         "escalations:",
     ]
     for k, dept in enumerate(_departments(spec)):
@@ -238,14 +239,22 @@ def _git(root: Path, *args: str, stdin: str | None = None) -> None:
     )
 
 
-def generate(root: str | os.PathLike[str], n: int, seed: int = 0, commits: int = 0) -> list[str]:
-    """Write the repo under `root` (created); return the incidents' relative paths."""
+def generate(
+    root: str | os.PathLike[str], n: int, seed: int = 0, commits: int = 0, still_open: int = 0
+) -> list[str]:
+    """Write the repo under `root` (created); return the incidents' relative paths.
+
+    The last `still_open` incidents are left resolved but not closed (work for `sweep`).
+    """
     base = Path(root)
     base.mkdir(parents=True, exist_ok=True)
     shutil.copytree(POLICIES, base / "policies", dirs_exist_ok=True)
     (base / "incident-ops.yaml").write_text(CONFIG)
     rng = random.Random(seed)
     specs = _specs(n, rng)
+    specs[len(specs) - still_open :] = [
+        replace(spec, closed=False) for spec in specs[len(specs) - still_open :]
+    ]
     for spec in specs:
         target = base / spec.path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -269,8 +278,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=1000, help="number of incidents")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--commits", type=int, default=0, help="make a Git history of M commits")
+    parser.add_argument("--open", type=int, default=0, help="leave the last K incidents open")
     args = parser.parse_args(argv)
-    paths = generate(args.root, args.n, args.seed, args.commits)
+    paths = generate(args.root, args.n, args.seed, args.commits, args.open)
     print(f"{len(paths)} incidents in {args.root}")
     return 0
 

@@ -5,6 +5,7 @@ Kept small and picklable so it can be cached and shipped to worker processes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -54,8 +55,12 @@ class RepoIndex:
 
     entries: dict[str, Entry] = field(default_factory=dict)
     by_id: dict[str, list[str]] = field(default_factory=dict)
+    _by_value: dict[str, dict[str, list[Entry]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def add(self, entry: Entry) -> None:
+        self._by_value.clear()
         self.entries[entry.path] = entry
         if entry.id:
             self.by_id.setdefault(entry.id, []).append(entry.path)
@@ -66,3 +71,24 @@ class RepoIndex:
     def get(self, incident_id: str) -> Entry | None:
         paths = self.paths_for(incident_id)
         return self.entries[paths[0]] if paths else None
+
+    def sharing(self, attribute: str, values: Iterable[str]) -> list[Entry]:
+        """Entries whose `attribute` (a string or tuple of strings) holds one of `values`.
+
+        For rules comparing an incident with every other one (recurrence): looking up
+        candidates by value keeps a full run linear instead of quadratic in the files.
+        """
+        table = self._by_value.get(attribute)
+        if table is None:
+            table = {}
+            for entry in self.entries.values():
+                value = getattr(entry, attribute, None)
+                for item in value if isinstance(value, tuple) else (value,):
+                    if item is not None:
+                        table.setdefault(str(item), []).append(entry)
+            self._by_value[attribute] = table
+        found: dict[str, Entry] = {}
+        for value in values:
+            for entry in table.get(str(value), ()):
+                found[entry.path] = entry
+        return list(found.values())
