@@ -10,6 +10,7 @@ be closures over the policy and need no pickling. Failures in a worker re-raise 
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import sys
@@ -58,6 +59,9 @@ class _Failure:
 def _serve(
     conn: Connection, chunk: list[Any], first: Callable[[list[Any]], Any], second: Callable
 ) -> None:
+    # A worker lives for one run and keeps thousands of documents alive: the cyclic
+    # collector would re-scan them all again and again for garbage they do not make.
+    gc.disable()
     try:
         state, result = first(chunk)
         conn.send(result)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -53,6 +53,13 @@ class Tree:
         return default
 
 
+_STR, _SEQ, _MAP = _T + "str", _T + "seq", _T + "map"
+# First characters for which PyYAML has implicit resolvers (null, bool, int, float, …);
+# a plain scalar starting with anything else is a string.
+_RESOLVED_FIRST = frozenset(k for k in _BaseLoader.yaml_implicit_resolvers if k)
+assert None not in _BaseLoader.yaml_implicit_resolvers  # no wildcard resolvers
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     """The C parser with a memoised tag resolver.
 
@@ -61,19 +68,23 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     of incident files repeat (keys, enums, booleans), so a memo removes most of that cost.
     """
 
-    _memo: ClassVar[dict[str, str]] = {}
-
-    def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
-        if kind is ScalarNode:
-            if not implicit[0]:
-                return _T + "str"
-            tag = self._memo.get(value)  # type: ignore[arg-type]
-            if tag is None:
-                tag = _BaseLoader.resolve(self, kind, value, implicit)
-                if len(self._memo) < _MEMO_SIZE:
-                    self._memo[value] = tag  # type: ignore[index]
-            return tag
-        return _T + "seq" if kind is SequenceNode else _T + "map"
+    def resolve(
+        self,
+        kind: type,
+        value: str | None,
+        implicit: tuple[bool, bool],
+        _memo: dict[str, str] = {},  # noqa: B006 - shared on purpose: the memo
+    ) -> str:
+        if kind is not ScalarNode:
+            return _SEQ if kind is SequenceNode else _MAP
+        if not implicit[0] or (value and value[0] not in _RESOLVED_FIRST):
+            return _STR
+        tag = _memo.get(value)  # type: ignore[arg-type]
+        if tag is None:
+            tag = _BaseLoader.resolve(self, kind, value, implicit)
+            if len(_memo) < _MEMO_SIZE:
+                _memo[value] = tag  # type: ignore[index]
+        return tag
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
         """No path resolvers in the safe schema."""
