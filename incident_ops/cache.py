@@ -17,7 +17,6 @@ import io
 import os
 import pickle
 import subprocess
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import fields
 from datetime import datetime
@@ -45,26 +44,40 @@ class _NoGlobals(pickle.Unpickler):
         raise pickle.UnpicklingError(f"global {module}.{name} is not allowed")
 
 
-def _git_lines(root: str, *args: str) -> list[str] | None:
+def _git_outputs(root: str, *commands: list[str]) -> list[list[str]] | None:
+    """NUL-separated outputs of git commands run side by side; None if any fails."""
     try:
-        done = subprocess.run(
-            ["git", "-C", root, *args], capture_output=True, check=False, timeout=60
-        )
-    except (OSError, subprocess.SubprocessError):
+        running = [
+            subprocess.Popen(
+                ["git", "-C", root, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            )
+            for args in commands
+        ]
+    except OSError:
         return None
-    if done.returncode != 0:
-        return None
-    return [line for line in done.stdout.decode("utf-8", "surrogateescape").split("\0") if line]
+    outputs = []
+    for process in running:
+        try:
+            out, _ = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            return None
+        if process.returncode != 0:
+            return None
+        text = out.decode("utf-8", "surrogateescape")
+        outputs.append([line for line in text.split("\0") if line])
+    return outputs
 
 
 def git_keys(root: str, folder: str) -> dict[str, Key] | None:
     """Blob id of every tracked, unmodified file under `folder` (None: not a Git work tree)."""
-    staged = _git_lines(root, "ls-files", "-s", "-z", "--", folder)
-    if staged is None:
+    found = _git_outputs(
+        root, ["ls-files", "-s", "-z", "--", folder], ["ls-files", "-m", "-z", "--", folder]
+    )
+    if found is None:
         return None
-    modified = _git_lines(root, "ls-files", "-m", "-z", "--", folder)
-    if modified is None:
-        return None
+    staged, modified = found
     dirty = set(modified)
     keys: dict[str, Key] = {}
     for line in staged:
@@ -88,28 +101,43 @@ def _encode(entry: Entry) -> tuple[Any, ...]:
     return tuple(v.isoformat() if isinstance(v, datetime) else v for v in values)
 
 
-def _field(kind: str, value: Any) -> Any:
-    """A stored field checked against its annotation; raises ValueError when foreign."""
-    if value is None and "None" in kind:
-        return None
-    if "datetime" in kind and isinstance(value, str):
-        return datetime.fromisoformat(value)
-    if kind.startswith("tuple") and isinstance(value, tuple):
-        if all(isinstance(v, str) for v in value):
-            return value
-    elif kind.startswith("str") and isinstance(value, str):
-        return value
-    raise ValueError(kind)
+def _checks() -> tuple[tuple[type | tuple[type, ...], ...], tuple[int, ...], tuple[int, ...]]:
+    """Per stored field: the types allowed; which fields are datetimes and string tuples."""
+    types: list[type | tuple[type, ...]] = []
+    times, tuples = [], []
+    for index, kind in enumerate(_KINDS):
+        base: type = tuple if kind.startswith("tuple") else str
+        types.append((base, type(None)) if "None" in kind else base)
+        if "datetime" in kind:
+            times.append(index)
+        elif base is tuple:
+            tuples.append(index)
+    return tuple(types), tuple(times), tuple(tuples)
+
+
+_TYPES, _TIMES, _TUPLES = _checks()
 
 
 def _decode(path: str, stored: Any) -> Entry | None:
-    """The entry stored for `path`, or None when the stored tuple is not one we wrote."""
-    if not isinstance(stored, tuple) or len(stored) != len(_KINDS) or stored[0] != path:
+    """The entry stored for `path`, or None when the stored tuple is not one we wrote.
+
+    Runs for every file of the repo on every cached run, hence the flat checks.
+    """
+    if type(stored) is not tuple or len(stored) != len(_TYPES) or stored[0] != path:
         return None
+    if not all(map(isinstance, stored, _TYPES)):
+        return None
+    for index in _TUPLES:
+        if not all(type(item) is str for item in stored[index]):
+            return None
+    values = list(stored)
     try:
-        return Entry(*(_field(kind, value) for kind, value in zip(_KINDS, stored, strict=True)))
+        for index in _TIMES:
+            if values[index] is not None:
+                values[index] = datetime.fromisoformat(values[index])
     except ValueError:
         return None
+    return Entry(*values)
 
 
 def load(root: str) -> dict[str, tuple[Key, Any]]:
@@ -133,6 +161,8 @@ def load(root: str) -> dict[str, tuple[Key, Any]]:
 
 def save(root: str, stored: Mapping[str, tuple[Key, Any]]) -> None:
     """Write atomically (temp file + rename); a read-only checkout just skips caching."""
+    import tempfile  # only when writing: it costs a cold start ~5 ms
+
     folder = os.path.join(root, FOLDER)
     try:
         os.makedirs(folder, exist_ok=True)

@@ -1,0 +1,195 @@
+"""The index cache is an optimisation only: whatever state it is in, answers stay right.
+
+Each test builds a real repository (Git or plain folder), runs the real code, damages or
+outdates the cache in one way, and checks the index matches a fresh parse of the files.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import generate
+from incident_ops import cache
+from incident_ops.config import open_repo
+from incident_ops.index import entry_for
+from incident_ops.lint import build_index, incident_files, parse_file, relpaths
+
+NOW = "2026-11-20T12:00:00+01:00"
+
+
+def fresh(repo) -> dict:
+    """The index entries a full parse gives, for comparison."""
+    files = incident_files(repo.incidents_dir)
+    out = {}
+    for abspath, rel in zip(files, relpaths(repo, files), strict=True):
+        parsed = parse_file(abspath, rel)
+        out[rel] = entry_for(parsed.doc, parsed.incident)
+    return out
+
+
+def built(repo) -> dict:
+    return dict(build_index(repo, {}).entries)
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+
+
+@pytest.fixture(params=["git", "plain"])
+def repo(request, tmp_path):
+    """A 12-incident repository, with Git history or as a plain folder."""
+    generate(tmp_path, 12, seed=5, commits=1 if request.param == "git" else 0)
+    return open_repo(str(tmp_path))
+
+
+def retitle(repo, index: int, title: str) -> str:
+    path = incident_files(repo.incidents_dir)[index]
+    text = Path(path).read_text()
+    head, rest = text.split("\ntitle: ", 1)
+    Path(path).write_text(head + f"\ntitle: {title}\n" + rest.split("\n", 1)[1])
+    return path
+
+
+def test_cold_cache_is_written_and_then_used(repo):
+    target = Path(cache.cache_file(repo.root))
+    assert not target.exists()
+    first = built(repo)
+    assert first == fresh(repo)
+    assert target.exists()
+    stored = cache.load(repo.root)
+    assert set(stored) == set(first)
+    assert built(repo) == first
+
+
+def test_cached_entries_are_used_not_reparsed(repo, monkeypatch):
+    built(repo)
+    calls: list[str] = []
+    original = cache._decode
+
+    def spy(path, value):
+        calls.append(path)
+        return original(path, value)
+
+    monkeypatch.setattr(cache, "_decode", spy)
+    assert built(repo) == fresh(repo)
+    assert len(calls) == 12  # every entry came from the cache
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",  # truncated to nothing
+        b"garbage that is not a pickle",
+        pickle.dumps(("incident-ops-index", (999,), {})),  # another version
+        pickle.dumps(["not", "a", "tuple"]),
+        pickle.dumps(("incident-ops-index", cache.VERSION, {"x": ("key", ("x",))})),
+    ],
+    ids=["empty", "garbage", "version", "shape", "foreign-entry"],
+)
+def test_corrupt_cache_is_rebuilt(repo, damage):
+    built(repo)
+    target = Path(cache.cache_file(repo.root))
+    if damage:
+        target.write_bytes(damage)
+    else:
+        target.write_bytes(target.read_bytes()[:100])  # truncated
+    assert built(repo) == fresh(repo)
+    assert cache.load(repo.root)  # rewritten, readable again
+
+
+def test_entry_with_wrong_types_is_not_trusted(repo):
+    built(repo)
+    stored = cache.load(repo.root)
+    path = sorted(stored)[0]
+    key, fields = stored[path]
+    stored[path] = (key, (fields[0], 42, *fields[2:]))  # id of the wrong type
+    cache.save(repo.root, stored)
+    assert built(repo) == fresh(repo)
+
+
+def test_cache_with_code_is_refused(repo, tmp_path):
+    built(repo)
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    Path(cache.cache_file(repo.root)).write_bytes(pickle.dumps(Evil()))
+    assert built(repo) == fresh(repo)
+    assert not marker.exists()
+
+
+def test_stale_entry_after_an_edit_is_reparsed(repo):
+    built(repo)
+    path = retitle(repo, 3, "A new title")  # Git: modified; plain folder: new size
+    entries = built(repo)
+    assert entries[repo.relpath(path)].title == "A new title"
+    assert entries == fresh(repo)
+
+
+def test_committed_edit_changes_blob_key(tmp_path):
+    generate(tmp_path, 6, seed=1, commits=1)
+    repo = open_repo(str(tmp_path))
+    built(repo)
+    path = retitle(repo, 2, "Committed title")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "edit")
+    assert built(repo)[repo.relpath(path)].title == "Committed title"
+    key = cache.load(repo.root)[repo.relpath(path)][0]
+    assert key[0] == "git"
+
+
+def test_new_and_deleted_files(repo):
+    built(repo)
+    files = incident_files(repo.incidents_dir)
+    os.unlink(files[0])
+    extra = Path(files[1]).with_name("INC-2030-0001-new.md")
+    extra.write_text(Path(files[1]).read_text().replace(Path(files[1]).name[:13], "INC-2030-0001"))
+    entries = built(repo)
+    assert repo.relpath(files[0]) not in entries
+    assert entries[repo.relpath(str(extra))].id == "INC-2030-0001"
+    assert entries == fresh(repo)
+    assert repo.relpath(files[0]) not in cache.load(repo.root)
+
+
+def test_unwritable_cache_folder_still_answers(repo):
+    folder = Path(repo.root) / cache.FOLDER
+    folder.write_text("a file where the folder should be")
+    assert built(repo) == fresh(repo)
+
+
+def test_worktree_flag_controls_what_fresh_entries_store(repo):
+    built(repo)
+    rel = sorted(fresh(repo))[0]
+    other = fresh(repo)[rel]
+    from dataclasses import replace
+
+    fake = replace(other, title="from another revision")
+    index = build_index(repo, {rel: fake})
+    assert index.entries[rel].title == "from another revision"
+    assert cache.load(repo.root)[rel][1][2] == other.title  # not stored
+    assert built(repo)[rel].title == other.title
+
+
+def test_validate_cli_same_findings_with_and_without_cache(make_repo):
+    from tests.helpers import MINIMAL, incident
+
+    repo = make_repo(
+        {
+            "INC-2026-0001-a.md": incident(MINIMAL),
+            "INC-2026-0002-b.md": incident(MINIMAL.replace("INC-2026-0001", "INC-2026-0002")),
+        }
+    )
+    first = repo.run("validate", "--format", "json", "--now", NOW).json()
+    assert cache.load(str(repo.root)) == {}  # untracked files are never cached
+    git(repo.root, "add", "-A")
+    staged = repo.run("validate", "--format", "json", "--now", NOW).json()
+    assert len(cache.load(str(repo.root))) == 2
+    again = repo.run("validate", "--format", "json", "--now", NOW).json()
+    assert first == staged == again
