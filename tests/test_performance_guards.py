@@ -1,0 +1,96 @@
+"""Guards for what keeps incident-ops fast: lazy imports, one parse per file, cached index."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.generate import generate
+from incident_ops import lint, parallel
+from incident_ops.config import open_repo
+from incident_ops.policy import load_policy
+from incident_ops.timeparse import parse_instant
+
+HEAVY = ("github", "git", "ruamel", "jinja2", "rich")
+NOW = "2026-11-20T12:00:00+01:00"
+PROBE = f"""
+import sys
+from incident_ops.cli import main
+code = main(sys.argv[1:])
+heavy = sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))
+print("HEAVY", heavy, "CODE", code)
+"""
+
+
+def probe(cwd: Path, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_validate_imports_no_heavy_library(tmp_path):
+    paths = generate(tmp_path, 5, seed=1, commits=1)
+    assert probe(tmp_path, "validate", "--now", NOW) == "HEAVY [] CODE 0"
+    assert probe(tmp_path, "validate", "--now", NOW, paths[0]) == "HEAVY [] CODE 0"
+
+
+def test_one_changed_file_is_the_only_one_parsed(tmp_path, monkeypatch):
+    paths = generate(tmp_path, 40, seed=2, commits=1)
+    repo = open_repo(str(tmp_path))
+    lint.build_index(repo, {})  # warms the cache
+    changed = tmp_path / paths[7]
+    changed.write_text(changed.read_text().replace("\ntitle: ", "\ntitle: Edited ", 1))
+    parsed: list[str] = []
+    original = lint.parse_file
+
+    def counting(abspath: str, relpath: str) -> lint.Parsed:
+        parsed.append(relpath)
+        return original(abspath, relpath)
+
+    monkeypatch.setattr(lint, "parse_file", counting)
+    policy = load_policy(repo.policies_dir, repo.root)
+    report = lint.validate(
+        repo, policy, parse_instant(NOW, policy.calendar().tz), [str(tmp_path / paths[3])]
+    )
+    assert report.findings == []
+    # the file validated, plus the edited one the cache cannot vouch for
+    assert sorted(parsed) == sorted([paths[3], paths[7]])
+
+
+def test_parallel_validate_matches_serial(tmp_path, monkeypatch):
+    generate(tmp_path, 260, seed=3, commits=1)
+    extra = tmp_path / "incidents" / "2021" / "INC-2021-0001-copy.md"  # a duplicate id
+    first = sorted((tmp_path / "incidents" / "2021").glob("INC-2021-0001-*.md"))[0]
+    extra.write_text(first.read_text().replace("status: closed", "status: closd"))
+    repo = open_repo(str(tmp_path))
+    policy = load_policy(repo.policies_dir, repo.root)
+    now = parse_instant(NOW, policy.calendar().tz)
+    monkeypatch.setenv(parallel.JOBS_VARIABLE, "2")
+    assert parallel.worker_count(261) == 2
+    both = lint.validate(repo, policy, now)
+    monkeypatch.setenv(parallel.JOBS_VARIABLE, "1")
+    assert parallel.worker_count(261) == 1
+    one = lint.validate(repo, policy, now)
+    assert (both.files, both.incidents) == (one.files, one.incidents) == (261, 260)
+    assert both.findings == one.findings
+    assert {f.rule for f in both.findings} >= {"duplicate-id", "schema"}
+
+
+def test_worker_errors_reach_the_caller():
+    def first(part: list[int]) -> tuple[list[int], int]:
+        if 3 in part:
+            raise ValueError("bad item 3")
+        return part, len(part)
+
+    try:
+        parallel.two_phase([[1, 2], [3, 4]], first, sum, lambda state, total: total)
+    except ValueError as error:
+        assert "bad item 3" in str(error)
+    else:  # pragma: no cover - the assertion above must run
+        raise AssertionError("the worker's error was lost")
+    combined, seconds = parallel.two_phase(
+        [[1, 2], [3]], lambda p: (p, len(p)), sum, lambda s, t: [x * t for x in s]
+    )
+    assert (combined, seconds) == (3, [[3, 6], [9]])
