@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +35,7 @@ sys.path[:0] = [str(HERE), str(PROJECT)]
 from generate import GIT_ENV, generate  # noqa: E402
 
 NOW = "2026-11-20T12:00:00+01:00"
+NOTES_MARKER = "<!-- notes: kept by run.py -->"
 FLOOR = """
 import os, sys, yaml
 for base, dirs, files in os.walk(sys.argv[1]):
@@ -227,6 +229,8 @@ def bench_sweep(root: Path, n: int) -> list[Row]:
             writes = [c for c in calls if c.method in WRITE_METHODS]
             lists = [c for c in calls if c.method == "GET" and _is_list(c.operation, c.path)]
             other = len(calls) - len(writes) - len(lists)
+            kinds = Counter(c.operation or f"{c.method} {c.path}" for c in calls)
+            print(f"sweep {run} run calls: {dict(kinds)}", flush=True)
             verdict_text = "met" if other == 0 else f"MISSED: {other} other reads"
             if done.returncode >= 2:
                 verdict_text = f"failed: exit {done.returncode}"
@@ -297,6 +301,10 @@ def main(argv: list[str] | None = None) -> int:
         f"Command: `{command}`. Best of {runs} run(s).\n\n{table(rows)}\n"
     )
     print(report)
+    # Hand-written analysis below the marker survives a rerun.
+    previous = args.out.read_text() if args.out.exists() else ""
+    if NOTES_MARKER in previous:
+        report += "\n" + NOTES_MARKER + previous.split(NOTES_MARKER, 1)[1]
     args.out.write_text(report)
     return 0
 
