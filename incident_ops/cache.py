@@ -17,7 +17,7 @@ import io
 import os
 import pickle
 import subprocess
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import fields
 from datetime import datetime
 from typing import Any
@@ -32,7 +32,7 @@ MAGIC = "incident-ops-index"
 FOLDER = ".incident-ops"
 NAME = "index-cache.pickle"
 Key = tuple[str | int, ...]
-Parse = Callable[[str, str], Entry]  # (abspath, relpath) → entry
+ParseMany = Callable[[list[tuple[str, str]]], dict[str, Entry]]  # [(abspath, rel)] → entries
 
 
 def cache_file(root: str) -> str:
@@ -178,44 +178,59 @@ def save(root: str, stored: Mapping[str, tuple[Key, Any]]) -> None:
         pass
 
 
+def snapshot(root: str, folder: str, files: Mapping[str, str]) -> dict[str, Key | None]:
+    """The content key of each file ({relpath: abspath}) now; None: always re-parse it.
+
+    Take it *before* reading the files: a file changed after its key was taken then
+    gets a key that no longer matches, so the cache errs towards re-parsing.
+    """
+    keys = git_keys(root, folder)
+    if keys is not None:
+        return {rel: keys.get(rel) for rel in files}
+    return {rel: stat_key(abspath) for rel, abspath in files.items()}
+
+
 def entries(
     root: str,
-    folder: str,
     files: Mapping[str, str],
+    keys: Mapping[str, Key | None],
     fresh: Mapping[str, Entry],
-    parse: Parse,
-    fresh_from_worktree: bool = False,
+    parse_many: ParseMany,
+    trusted: Collection[str] = (),
 ) -> dict[str, Entry]:
     """An entry for every file ({relpath: abspath}): fresh ones, cached ones, parsed ones.
 
-    `folder` is the incidents folder relative to `root`; `fresh` are entries of files
-    this run parsed already — stored in the cache only when they were read from the work
-    tree (pr-check parses the head revision, which may differ). The cache is rewritten
-    when anything in it changed.
+    `keys` is a `snapshot` taken before any of the files was read; `fresh` are entries
+    this run parsed already, and `trusted` those of them read from the work tree after
+    the snapshot (pr-check parses another revision: not trusted). The cache file is
+    rewritten when anything in it changed.
     """
-    keys = git_keys(root, folder)
     stored = load(root)
-    result: dict[str, Entry] = {}
+    result: dict[str, Entry | None] = {}
     updated: dict[str, tuple[Key, Any]] = {}
+    todo: list[tuple[str, str]] = []
     for rel, abspath in files.items():
-        key = keys.get(rel) if keys is not None else stat_key(abspath)
+        key = keys.get(rel)
         item = stored.get(rel)
         hit = key is not None and item is not None and item[0] == key
         entry = fresh.get(rel)
         if entry is not None:
             if hit:
                 updated[rel] = item  # type: ignore[assignment]
-            elif key is not None and fresh_from_worktree:
+            elif key is not None and rel in trusted:
                 updated[rel] = (key, _encode(entry))
         else:
             entry = _decode(rel, item[1]) if hit else None  # type: ignore[index]
             if entry is not None:
                 updated[rel] = item  # type: ignore[assignment]
             else:
-                entry = parse(abspath, rel)
-                if key is not None:
-                    updated[rel] = (key, _encode(entry))
+                todo.append((abspath, rel))
         result[rel] = entry
+    for rel, entry in parse_many(todo).items():
+        result[rel] = entry
+        key = keys.get(rel)
+        if key is not None:
+            updated[rel] = (key, _encode(entry))
     if updated != stored:
         save(root, updated)
-    return result
+    return result  # type: ignore[return-value]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -87,29 +87,57 @@ def _entry(item: Parsed | Entry) -> Entry:
     return item if isinstance(item, Entry) else entry_for(item.doc, item.incident)
 
 
-def _parse_entry(abspath: str, relpath: str) -> Entry:
-    parsed = parse_file(abspath, relpath)
-    return entry_for(parsed.doc, parsed.incident)
+def _parse_entries(files: list[tuple[str, str]]) -> dict[str, Entry]:
+    """Index entries of files ({relpath: entry}), on all cores when there are many."""
+
+    def part(items: list[tuple[str, str]]) -> tuple[None, list[Entry]]:
+        return None, [_entry(parse_file(abspath, relpath)) for abspath, relpath in items]
+
+    workers = parallel.worker_count(len(files))
+    if workers > 1:
+        found, _ = parallel.two_phase(
+            parallel.chunks(files, workers), part, lambda r: r, lambda _s, _c: None
+        )
+    else:
+        found = [part(files)[1]]
+    return {entry.path: entry for entries in found for entry in entries}
 
 
-def build_index(
-    repo: Repo, parsed: Mapping[str, Parsed | Entry], from_worktree: bool = False
-) -> RepoIndex:
+def _incident_listing(repo: Repo) -> dict[str, str]:
+    if not os.path.isdir(repo.incidents_dir):
+        return {}
+    every = incident_files(repo.incidents_dir)
+    return dict(zip(relpaths(repo, every), every, strict=True))
+
+
+def _keys(repo: Repo, files: Mapping[str, str]) -> dict[str, cache.Key | None]:
+    folder = os.path.relpath(repo.incidents_dir, repo.root).replace(os.sep, "/")
+    return cache.snapshot(repo.root, folder, files)
+
+
+def build_index(repo: Repo, parsed: Mapping[str, Parsed | Entry]) -> RepoIndex:
     """Index every incident of the repo: files parsed by this run, the rest from the cache.
 
-    `parsed` maps relative paths to files (or their index entries) this run read;
-    `from_worktree` says they were read from the work tree, so they may refresh the
-    cache (pr-check reads another revision). Files neither parsed nor cached are parsed.
+    `parsed` maps relative paths to files (or their index entries) this run read, from
+    any revision; files neither parsed nor cached are parsed (and cached).
     """
+    files = _incident_listing(repo)
+    return _index(repo, parsed, files, _keys(repo, files), ())
+
+
+def _index(
+    repo: Repo,
+    parsed: Mapping[str, Parsed | Entry],
+    files: Mapping[str, str],
+    keys: Mapping[str, cache.Key | None],
+    trusted: Collection[str],
+) -> RepoIndex:
     index = RepoIndex()
     fresh = {path: _entry(item) for path, item in parsed.items()}
     for entry in fresh.values():
         index.add(entry)
-    if os.path.isdir(repo.incidents_dir):
-        every = incident_files(repo.incidents_dir)
-        files = dict(zip(relpaths(repo, every), every, strict=True))
-        folder = os.path.relpath(repo.incidents_dir, repo.root).replace(os.sep, "/")
-        found = cache.entries(repo.root, folder, files, fresh, _parse_entry, from_worktree)
+    if files:
+        found = cache.entries(repo.root, files, keys, fresh, _parse_entries, trusted)
         for path, entry in found.items():
             if path not in fresh:
                 index.add(entry)
@@ -135,6 +163,8 @@ def validate(repo: Repo, policy: Policy, now: datetime, paths: Iterable[str] = (
     found = discover(repo, paths)
     files = list(zip(found, relpaths(repo, found), strict=True))
     levels = dict(repo.config.rules)
+    listing = _incident_listing(repo)
+    keys = _keys(repo, listing)  # before any file is read: see cache.snapshot
 
     def first(part: list[tuple[str, str]]) -> tuple[list[Parsed], tuple[list[Entry], int]]:
         items = [parse_file(abspath, relpath) for abspath, relpath in part]
@@ -143,7 +173,8 @@ def validate(repo: Repo, policy: Policy, now: datetime, paths: Iterable[str] = (
 
     def combine(results: list[tuple[list[Entry], int]]) -> tuple[RepoIndex, int]:
         entries = {entry.path: entry for part, _ in results for entry in part}
-        return build_index(repo, entries, from_worktree=True), sum(n for _, n in results)
+        index = _index(repo, entries, listing, keys, entries)
+        return index, sum(n for _, n in results)
 
     def second(items: list[Parsed], shared: tuple[RepoIndex, int]) -> list[Finding]:
         return check_parsed(items, policy, shared[0], now, levels)

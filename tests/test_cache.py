@@ -193,3 +193,14 @@ def test_validate_cli_same_findings_with_and_without_cache(make_repo):
     assert len(cache.load(str(repo.root))) == 2
     again = repo.run("validate", "--format", "json", "--now", NOW).json()
     assert first == staged == again
+
+
+def test_cold_cache_of_many_files_is_filled_on_all_cores(tmp_path, monkeypatch):
+    from incident_ops import parallel
+
+    generate(tmp_path, 230, seed=4, commits=1)
+    repo = open_repo(str(tmp_path))
+    monkeypatch.setenv(parallel.JOBS_VARIABLE, "2")
+    assert parallel.worker_count(230) == 2
+    assert built(repo) == fresh(repo)
+    assert len(cache.load(repo.root)) == 230
