@@ -32,7 +32,7 @@ Failing: the same without `related` (error on the `id` line).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from incident_ops.finding import Finding
 from incident_ops.index import Entry, entry_for
@@ -66,6 +66,13 @@ def agrees(one: Entry, other: Entry, paths: list[str]) -> bool:
     return all(values(one, p) & values(other, p) for p in paths)
 
 
+def _candidates(ctx: Context, current: Entry, paths: list[str]) -> Iterable[Entry]:
+    """Entries sharing a value of the first match path: a lookup, not a scan of all files."""
+    if not paths or paths[0] not in FIELDS:
+        return ctx.index.entries.values()
+    return ctx.index.sharing(FIELDS[paths[0]], values(current, paths[0]))
+
+
 def earlier_matches(ctx: Context, current: Entry) -> list[Entry]:
     """Matching incidents detected within the window before `current`, oldest first."""
     rule = ctx.policy.model.recurrence
@@ -73,7 +80,7 @@ def earlier_matches(ctx: Context, current: Entry) -> list[Entry]:
         return []
     calendar = ctx.policy.calendar()
     found = []
-    for other in ctx.index.entries.values():
+    for other in _candidates(ctx, current, rule.match):
         if (
             other.path == current.path
             or other.id is None
