@@ -13,6 +13,7 @@ cache is ignored and rewritten, never trusted. It is unpickled with no globals a
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import pickle
@@ -161,21 +162,10 @@ def load(root: str) -> dict[str, tuple[Key, Any]]:
 
 def save(root: str, stored: Mapping[str, tuple[Key, Any]]) -> None:
     """Write atomically (temp file + rename); a read-only checkout just skips caching."""
-    import tempfile  # only when writing: it costs a cold start ~5 ms
+    from incident_ops.atomic import write_atomic  # only when writing: tempfile costs ~5 ms
 
-    folder = os.path.join(root, FOLDER)
-    try:
-        os.makedirs(folder, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".index-cache-", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump((MAGIC, VERSION, dict(stored)), handle, protocol=5)
-            os.replace(temp, cache_file(root))
-        except BaseException:
-            os.unlink(temp)
-            raise
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        write_atomic(cache_file(root), pickle.dumps((MAGIC, VERSION, dict(stored)), protocol=5))
 
 
 def snapshot(root: str, folder: str, files: Mapping[str, str]) -> dict[str, Key | None]:

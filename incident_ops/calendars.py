@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
-
 from incident_ops.durations import Duration, require_aware, wall_clock_add
+from incident_ops.holidaycache import MEMORY, HolidayDates, HolidayStore
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -105,18 +104,18 @@ def parse_hours(value: str | list[str]) -> tuple[tuple[time, time], ...]:
     return tuple((_clock(start), _clock(end)) for start, end in ranges)
 
 
-def _holiday_table(country: str | None, subdiv: str | int | None) -> holidays.HolidayBase | None:
-    """The `holidays` table, which fills itself year by year on first lookup."""
+def _holiday_table(
+    country: str | None, subdiv: str | int | None, store: HolidayStore
+) -> HolidayDates | None:
+    """Holiday dates of a country/subdivision (checked now, filled year by year on lookup)."""
     if country is None:
         if subdiv is not None:
             raise ValueError(f"holiday subdivision {subdiv!r} needs a country")
         return None
     if not isinstance(country, str) or not isinstance(subdiv, str | int | None):
         raise ValueError(f"bad holiday country {country!r} / subdivision {subdiv!r}")
-    try:
-        return holidays.country_holidays(country, subdiv=subdiv)
-    except NotImplementedError as exc:
-        raise ValueError(f"unknown holiday country/subdivision: {exc}") from exc
+    store.check(country, subdiv)
+    return HolidayDates(store, country, subdiv)
 
 
 def _as_date(value: date | str) -> date:
@@ -139,7 +138,7 @@ class Calendar:
     country: str | None = None
     subdiv: str | int | None = None
     dates: frozenset[date] = frozenset()
-    _table: holidays.HolidayBase | None = field(default=None, compare=False, repr=False)
+    _table: HolidayDates | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -151,14 +150,19 @@ class Calendar:
         country: str | None = None,
         subdiv: str | int | None = None,
         dates: Iterable[date | str] = (),
+        store: HolidayStore = MEMORY,
     ) -> Calendar:
-        """Validate every part and raise ValueError with a message fit for a policy error."""
+        """Validate every part and raise ValueError with a message fit for a policy error.
+
+        `store` remembers holiday dates (on disk for a repository) so that most runs
+        never import the `holidays` package.
+        """
         try:
             tz = ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
             raise ValueError(f"unknown timezone {timezone!r} (use an IANA name)") from exc
         country = country.upper() if isinstance(country, str) else country
-        table = _holiday_table(country, subdiv)
+        table = _holiday_table(country, subdiv, store)
         extra = frozenset(_as_date(value) for value in dates)
         return cls(name, tz, parse_days(days), parse_hours(hours), country, subdiv, extra, table)
 

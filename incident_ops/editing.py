@@ -12,15 +12,13 @@ ruamel is imported inside functions: `validate` must not pay for it.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import stat
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from incident_ops.atomic import write_atomic
 from incident_ops.errors import IncidentOpsError
 from incident_ops.linemerge import distance, indent_styles, merge
 from incident_ops.parse.document import MAX_BYTES
@@ -93,35 +91,6 @@ def read_text(abspath: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise IncidentOpsError(f"{abspath}: file is not valid UTF-8") from None
-
-
-def write_atomic(abspath: str, text: str) -> None:
-    """Replace the file in one step: a crash leaves the old or the new file, never half."""
-    target = os.path.realpath(abspath)
-    mode = stat.S_IMODE(os.stat(target).st_mode)
-    directory, name = os.path.split(target)
-    temp: str | None = None
-    try:
-        with tempfile.NamedTemporaryFile(
-            dir=directory, prefix=f".{name}.", suffix=".tmp", delete=False
-        ) as handle:
-            temp = handle.name
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable where possible
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def edit_text(text: str, change: Change, path: str = "<text>") -> str:

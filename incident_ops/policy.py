@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from incident_ops.calendars import Calendar, parse_days, parse_hours
 from incident_ops.conditions import check_when
 from incident_ops.errors import PolicyError
+from incident_ops.holidaycache import HolidayStore
 from incident_ops.models.incident import TIMESTAMP_FIELDS
 from incident_ops.models.policy import RECURRENCE_MATCH, CalendarSpec, PolicyModel, Severity
 from incident_ops.parse.document import MAX_BYTES
@@ -104,7 +105,8 @@ def load_policy(directory: str, root: str) -> Policy:
                 raise PolicyError.at(relpath, line, f"{key!r} is already defined in {first}")
             owners[key] = (relpath, tree)
             merged[key] = value
-    return _validate(merged, owners, rel_dir)
+    store = HolidayStore(os.path.join(root, ".incident-ops", "holidays.json"))
+    return _validate(merged, owners, rel_dir, store)
 
 
 def _locate(loc: Loc, owners: dict[str, tuple[str, Tree]], rel_dir: str) -> tuple[str, int]:
@@ -114,7 +116,9 @@ def _locate(loc: Loc, owners: dict[str, tuple[str, Tree]], rel_dir: str) -> tupl
     return rel_dir, 1
 
 
-def _validate(merged: dict[str, Any], owners: dict[str, tuple[str, Tree]], rel_dir: str) -> Policy:
+def _validate(
+    merged: dict[str, Any], owners: dict[str, tuple[str, Tree]], rel_dir: str, store: HolidayStore
+) -> Policy:
     try:
         model = PolicyModel.model_validate(merged)
     except ValidationError as error:
@@ -123,7 +127,7 @@ def _validate(merged: dict[str, Any], owners: dict[str, tuple[str, Tree]], rel_d
             path, line = _locate(loc[:-1] if "missing" in message else loc, owners, rel_dir)
             found.append((path, line, message))
         raise PolicyError(found) from None
-    calendars, located = _build_calendars(model)
+    calendars, located = _build_calendars(model, store)
     located += _cross_references(model)
     if located:
         raise PolicyError([(*_locate(loc, owners, rel_dir), msg) for loc, msg in located])
@@ -131,7 +135,9 @@ def _validate(merged: dict[str, Any], owners: dict[str, tuple[str, Tree]], rel_d
     return Policy(model, calendars, files)
 
 
-def _build_calendars(model: PolicyModel) -> tuple[dict[str, Calendar], list[Located]]:
+def _build_calendars(
+    model: PolicyModel, store: HolidayStore
+) -> tuple[dict[str, Calendar], list[Located]]:
     calendars: dict[str, Calendar] = {}
     located: list[Located] = []
     if "default" not in model.calendars:
@@ -147,7 +153,7 @@ def _build_calendars(model: PolicyModel) -> tuple[dict[str, Calendar], list[Loca
             holidays = spec.holidays
             calendars[name] = Calendar.build(
                 name, spec.timezone, spec.days, spec.hours,
-                holidays.country, holidays.subdiv, holidays.dates,
+                holidays.country, holidays.subdiv, holidays.dates, store,
             )  # fmt: skip
         except ValueError as error:
             if not any(loc[:2] == base for loc, _ in located):

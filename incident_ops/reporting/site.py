@@ -11,12 +11,12 @@ from datetime import datetime
 from importlib.resources import files
 from typing import Any
 
+from incident_ops.atomic import write_atomic
 from incident_ops.config import Repo
 from incident_ops.errors import IncidentOpsError
 from incident_ops.metrics import stats
 from incident_ops.policy import Policy
 from incident_ops.reporting import charts
-from incident_ops.reporting.files import write_atomic
 from incident_ops.reporting.load import Entry, Loaded
 from incident_ops.reporting.markdown import render_markdown
 from incident_ops.reporting.report import RESOLVED, action_rows, attention, render_report
