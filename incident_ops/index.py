@@ -28,6 +28,9 @@ class Entry:
     related: tuple[str, ...] = ()
     open_actions: tuple[str, ...] = ()
     last_action_done: datetime | None = None
+    category: str | None = None
+    severity: str | None = None
+    customers: tuple[str, ...] = ()
 
 
 def entry_for(doc: Document, incident: Incident | None) -> Entry:
@@ -46,6 +49,9 @@ def entry_for(doc: Document, incident: Incident | None) -> Entry:
         related=tuple(incident.related),
         open_actions=tuple(a.id for a in incident.actions if a.status == "open"),
         last_action_done=max(done) if done else None,
+        category=incident.category,
+        severity=incident.severity,
+        customers=tuple(incident.customers),
     )
 
 

@@ -4,9 +4,9 @@ Active when the policy has `recurrence: {window: 180d, match: [services, root_ca
 An earlier incident is one detected before this one and at most `window` before it
 (business units count in the default calendar). It *matches* when every `match` path
 agrees: list fields (`services`) share at least one value, scalars are equal, and a
-missing value never matches. Cancelled incidents neither match nor are checked. Supported
-paths: `services`, `root_cause.category` (others need the repository index to carry them
-and never match until it does).
+missing value never matches. Cancelled incidents neither match nor are checked. Match
+paths: `services`, `root_cause.category`, `category`, `customers`, `severity` (the fields
+the repository index carries; the policy loader refuses others).
 
 Findings:
 

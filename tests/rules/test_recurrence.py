@@ -99,3 +99,30 @@ def test_cancelled_earlier_incident_does_not_count(make_repo):
     )}  # fmt: skip
     found, _ = lint(make_repo, incident(LATER), NAME, **files)
     assert [item for item in found if item[1] == "recurrence"] == []
+
+
+@pytest.mark.parametrize(
+    ("match", "later_change", "recurs"),
+    [
+        ("[category, customers]", "", True),
+        ("[category, customers]", "customers: [city-gov]\n", False),
+        ("[severity]", "", True),
+        ("[severity]", "SEV2", False),
+    ],
+)
+def test_matching_on_category_customers_and_severity(make_repo, match, later_change, recurs):
+    from tests.helpers import SPEC_POLICY
+
+    policy = SPEC_POLICY.replace("match: [services, root_cause.category]", f"match: {match}")
+    first = EARLIER.replace("{A1}", "done") + "customers: [acme-bank]\n"
+    later = LATER + "customers: [acme-bank]\n"
+    if later_change == "SEV2":
+        later = later.replace("severity: SEV3", "severity: SEV2")
+    elif later_change:
+        later = later.replace("customers: [acme-bank]\n", later_change)
+    repo = make_repo(
+        {NAME: incident(later), "INC-2026-0001-billing.md": incident(first)}, policy=policy
+    )
+    result = repo.run("validate", "--format", "json", "--now", "2026-11-20T12:00:00+01:00")
+    rules = [f["rule"] for f in result.json()["findings"] if f["path"].endswith(NAME)]
+    assert ("recurrence" in rules) is recurs, result.out
