@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+)
 
 from incident_ops.durations import Duration, parse_duration
 from incident_ops.models.incident import Status
@@ -23,7 +30,7 @@ DurationText = Annotated[
     Duration,
     BeforeValidator(_duration),
     PlainSerializer(str, return_type=str),
-    Field(json_schema_extra={"type": "string", "pattern": r"^\s*[0-9]+(m|h|d|bh|bd)\s*$"}),
+    WithJsonSchema({"type": "string", "pattern": r"^\s*[0-9]+(m|h|d|bh|bd)\s*$"}),
 ]
 Requirement = Literal["rca", "prevention_plan", "customer_follow_up"]
 TeamRef = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]
