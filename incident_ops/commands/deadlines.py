@@ -6,7 +6,6 @@ that fails on them). Files that do not parse are named on stderr and make it exi
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,6 +15,8 @@ from incident_ops.commands.common import is_tty, load, now_in, now_option, root_
 from incident_ops.lint import discover, parse_file
 from incident_ops.models.incident import Incident
 from incident_ops.obligations import Obligation, obligations
+from incident_ops.output.jsontext import dumps
+from incident_ops.parallel import chunks, two_phase, worker_count
 from incident_ops.policy import Policy
 
 COLUMNS = ("incident", "kind", "department/action", "due", "state", "satisfied")
@@ -43,7 +44,26 @@ class IncidentDeadlines:
 def collect(
     files: list[tuple[str, str]], policy: Policy, now: datetime
 ) -> tuple[list[IncidentDeadlines], list[str]]:
-    """Deadlines of every file that parses, and `path:line: message` for those that do not."""
+    """Deadlines of every file that parses, and `path:line: message` for those that do not.
+
+    Large repositories are spread over the cores like `validate` (results in file order).
+    """
+    count = worker_count(len(files))
+    if count == 1:
+        return _collect(files, policy, now)
+    _, results = two_phase(
+        chunks(files, count),
+        lambda part: (_collect(part, policy, now), None),
+        lambda _results: None,
+        lambda state, _shared: state,
+    )
+    found = [item for part_found, _ in results for item in part_found]
+    return found, [problem for _, part_problems in results for problem in part_problems]
+
+
+def _collect(
+    files: list[tuple[str, str]], policy: Policy, now: datetime
+) -> tuple[list[IncidentDeadlines], list[str]]:
     found: list[IncidentDeadlines] = []
     problems: list[str] = []
     for abspath, relpath in files:
@@ -135,7 +155,7 @@ def deadlines(paths: tuple[str, ...], fmt: str, now: str | None, root: str | Non
         click.echo(problem, err=True)
     if fmt == "json":
         document = {"now": instant.isoformat(), "incidents": [i.to_dict() for i in report]}
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        click.echo(dumps(document))
     else:
         click.echo(render_text(report, instant, is_tty()), nl=False)
     return 1 if problems else 0

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from incident_ops.finding import Finding
 from incident_ops.output.base import Summary
+from incident_ops.output.jsontext import dumps
 
 
 def render(findings: list[Finding], summary: Summary, colour: bool = False) -> str:
@@ -18,4 +17,4 @@ def render(findings: list[Finding], summary: Summary, colour: bool = False) -> s
             "warnings": summary.warnings,
         },
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return dumps(document) + "\n"

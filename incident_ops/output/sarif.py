@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from incident_ops import __version__
 from incident_ops.finding import Finding
 from incident_ops.output.base import Summary
+from incident_ops.output.jsontext import dumps
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -60,4 +59,4 @@ def render(findings: list[Finding], summary: Summary, colour: bool = False) -> s
             }
         ],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    return dumps(log) + "\n"
