@@ -4,13 +4,14 @@ One process for the whole history, whatever the number of incident files: `git l
 without path limiting (so merge commits and their subjects are seen too, for PR numbers),
 `--raw --no-abbrev -M` for the status and the old/new blob ids of each change, `--relative`
 to the incidents folder, `-z` so that no path is ever quoted. Blob contents come through one
-long-lived `git cat-file --batch` process (`BlobReader`).
+`git cat-file --batch` process fed every id at once (`read_blobs`).
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -155,33 +156,41 @@ def pr_numbers(commits: Iterable[Commit]) -> dict[str, int]:
     return found
 
 
-class BlobReader:
-    """One `git cat-file --batch` process serving every blob read of a run."""
+def read_blobs(root: str, blobs: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
+    """(id, bytes or None when missing) of each blob, in order, from ONE `git cat-file --batch`.
 
-    def __init__(self, root: str) -> None:
-        self.proc = subprocess.Popen(
-            ["git", "-C", root, "cat-file", "--batch"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        )  # fmt: skip
+    All ids are written up front by a thread while the answers are read, with large
+    buffers: no round trip per blob, and neither pipe can fill up and stall the other side.
+    """
+    wanted = list(blobs)
+    if not wanted:
+        return
+    proc = subprocess.Popen(
+        ["git", "-C", root, "cat-file", "--batch"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1 << 20,
+    )  # fmt: skip
+    assert proc.stdin is not None and proc.stdout is not None
+    stdin, stdout = proc.stdin, proc.stdout
 
-    def read(self, blob: str) -> bytes | None:
-        """The blob's bytes, or None when it does not exist."""
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write(blob.encode() + b"\n")
-        self.proc.stdin.flush()
-        header = self.proc.stdout.readline().split()
-        data = None
-        if len(header) == 3:
-            data = self.proc.stdout.read(int(header[2]) + 1)[:-1]
-        return data
+    def feed() -> None:
+        try:
+            stdin.write("".join(f"{blob}\n" for blob in wanted).encode())
+            stdin.close()
+        except BrokenPipeError:  # pragma: no cover - git died; the reader reports it
+            pass
 
-    def close(self) -> None:
-        if self.proc.stdin:
-            self.proc.stdin.close()
-        self.proc.wait()
-
-    def __enter__(self) -> BlobReader:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    try:
+        for blob in wanted:
+            header = stdout.readline().split()
+            if not header:
+                raise IncidentOpsError("git cat-file: stopped before answering")
+            data = None
+            if len(header) == 3 and header[1] != b"missing":
+                data = stdout.read(int(header[2]) + 1)[:-1]
+            yield blob, data
+    finally:
+        writer.join()
+        stdout.close()
+        proc.wait()

@@ -15,8 +15,9 @@ from typing import Any
 
 from incident_ops.config import Repo
 from incident_ops.errors import IncidentOpsError
-from incident_ops.history.changes import diff, front_of, to_json
-from incident_ops.history.gitlog import BlobReader, Commit, pr_numbers, read_log
+from incident_ops.history.changes import diff, to_json
+from incident_ops.history.fronts import Fronts
+from incident_ops.history.gitlog import Commit, pr_numbers, read_blobs, read_log
 
 
 @dataclass
@@ -98,28 +99,25 @@ def histories(repo: Repo, paths: list[str], rev: str = "HEAD") -> dict[str, Hist
                 del tracked[name]
             elif change.status == "R" and change.old_path is not None:
                 tracked[change.old_path] = tracked.pop(name)
+    wanted = dict.fromkeys(
+        blob for path in paths for _, change in raw[path]
+        for blob in (change.old_blob, change.new_blob) if blob is not None
+    )  # fmt: skip
+    parser = Fronts()  # each distinct blob is parsed once, each distinct piece of YAML too
+    fronts = {blob: parser.front(data) for blob, data in read_blobs(repo.root, wanted)}
     result: dict[str, History] = {}
-    with BlobReader(repo.root) as blobs:
-        fronts: dict[str, dict[str, Any] | None] = {}  # each version is parsed once
-
-        def front(blob: str | None) -> dict[str, Any] | None:
-            if blob is None:
-                return None
-            if blob not in fronts:
-                fronts[blob] = front_of(blobs.read(blob))
-            return fronts[blob]
-
-        for path in paths:
-            history = History(_incident_id(path), path)
-            for commit, change in reversed(raw[path]):
-                old, new = front(change.old_blob), front(change.new_blob)
-                history.changes.append(
-                    Change(commit.sha, commit.author, commit.at, prs.get(commit.sha),
-                           change.new_path or path, diff(old, new), old, new)
-                )  # fmt: skip
-            if history.changes and isinstance((history.changes[-1].new or {}).get("id"), str):
-                history.id = history.changes[-1].new["id"]  # type: ignore[index]
-            result[path] = history
+    for path in paths:
+        history = History(_incident_id(path), path)
+        for commit, change in reversed(raw[path]):
+            old = fronts[change.old_blob] if change.old_blob is not None else None
+            new = fronts[change.new_blob] if change.new_blob is not None else None
+            history.changes.append(
+                Change(commit.sha, commit.author, commit.at, prs.get(commit.sha),
+                       change.new_path or path, diff(old, new), old, new)
+            )  # fmt: skip
+        if history.changes and isinstance((history.changes[-1].new or {}).get("id"), str):
+            history.id = history.changes[-1].new["id"]  # type: ignore[index]
+        result[path] = history
     return result
 
 
