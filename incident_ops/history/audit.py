@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from incident_ops.finding import Finding, Level
-from incident_ops.history.changes import flatten, group_of, key_path
+from incident_ops.history.changes import flatten, group_of, instants_plain, key_path
 from incident_ops.history.trail import Change, History
 
 ID = "history"
@@ -47,12 +47,19 @@ def _instants(flat: Mapping[str, Any], group: str) -> set[datetime]:
 
 def backdated(change: Change, tolerance: timedelta) -> Iterator[tuple[str, datetime]]:
     """(field, value) of every timestamp this change first records too far in the past."""
-    before = flatten(change.old or {})
+    before: Mapping[str, Any] | None = None
+    known: dict[str, set[datetime]] = {}  # group → instants the previous version held
     for name, (_old, new) in change.fields.items():
         group = group_of(name)
         if group not in TIMESTAMPS or not isinstance(new, datetime):
             continue
-        if new in _instants(before, group):
+        if group not in known:
+            if change.plain:
+                known[group] = instants_plain(change.old, group)
+            else:
+                before = flatten(change.old or {}) if before is None else before
+                known[group] = _instants(before, group)
+        if new in known[group]:
             continue
         if change.at - new > tolerance:
             yield name, new

@@ -11,6 +11,7 @@ defaults), so none of them shows up as a change.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -64,6 +65,104 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any] | None) -> dict[str, tu
         if old_value is None or new_value is None or not _same(old_value, new_value):
             changed[key] = (old_value, new_value)
     return changed
+
+
+_ODD_KEY = re.compile(r"[.\[\]]")
+_NONE: Any = object()  # a side that has no value at this place
+
+
+def plain(value: Any) -> bool:
+    """No key that is empty or holds `.`, `[` or `]`, and no NaN: `flatten` then gives every
+    leaf its own name, one subtree's names all start with its prefix, and a value equals
+    itself, so `diff_plain` and `instants_plain` may skip shared subtrees."""
+    if isinstance(value, dict):
+        return all(
+            isinstance(k, str) and k and not _ODD_KEY.search(k) and plain(v)
+            for k, v in value.items()
+        )
+    if isinstance(value, list):
+        return all(plain(item) for item in value)
+    return not isinstance(value, float) or value == value
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "map"
+    if isinstance(value, list) and any(isinstance(item, dict) for item in value):
+        return "items"
+    return "leaf"
+
+
+def _join(prefix: str, key: str) -> str:
+    return f"{prefix}.{key}" if prefix else key
+
+
+def _children(old: Any, new: Any, prefix: str, kind: str) -> Iterator[tuple[Any, Any, str]]:
+    """(old child, new child, name) for every child of `new` (a map or an item list)."""
+    if kind == "map":
+        for key, item in new.items():
+            yield old.get(key, _NONE), item, _join(prefix, key)
+    else:
+        for index, item in enumerate(new):
+            yield old[index] if index < len(old) else _NONE, item, f"{prefix}[{index}]"
+
+
+def _changed(old: Any, new: Any, prefix: str, out: dict[str, tuple[Any, Any]]) -> None:
+    """Fields of `new` (in flatten order) whose value differs in `old`."""
+    if old is new:
+        return
+    kind = _kind(new)
+    if kind != "leaf" and old is not _NONE and _kind(old) == kind:
+        for old_item, new_item, name in _children(old, new, prefix, kind):
+            _changed(old_item, new_item, name, out)
+        return
+    before = flatten(old, prefix) if old is not _NONE else {}
+    for key, new_value in flatten(new, prefix).items():
+        old_value = before.get(key)
+        if old_value is None or not _same(old_value, new_value):
+            out[key] = (old_value, new_value)
+
+
+def _removed(old: Any, new: Any, prefix: str, out: dict[str, tuple[Any, Any]]) -> None:
+    """Fields of `old` (in flatten order) that `new` no longer has."""
+    if old is new:
+        return
+    kind = _kind(old)
+    if kind != "leaf" and new is not _NONE and _kind(new) == kind:
+        for new_item, old_item, name in _children(new, old, prefix, kind):
+            _removed(old_item, new_item, name, out)
+        return
+    after = flatten(new, prefix) if new is not _NONE else {}
+    for key, old_value in flatten(old, prefix).items():
+        if key not in after:
+            out[key] = (old_value, None)
+
+
+def diff_plain(
+    old: dict[str, Any] | None, new: dict[str, Any] | None
+) -> dict[str, tuple[Any, Any]]:
+    """`diff` for two `plain` mappings, without flattening the subtrees they share."""
+    changed: dict[str, tuple[Any, Any]] = {}
+    _changed(old or {}, new or {}, "", changed)
+    _removed(old or {}, new or {}, "", changed)
+    return changed
+
+
+def instants_plain(value: dict[str, Any] | None, group: str) -> set[datetime]:
+    """The timestamps `flatten(value)` holds under `group` (`updates[].at`), `value` plain."""
+    steps: list[str | None] = []  # a key, or None for "every item"
+    for part in group.split("."):
+        name, *items = part.split("[]")
+        steps += ([name] if name else []) + [None] * len(items)
+    found: set[datetime] = set()
+    level = [value or {}]
+    for step in steps:
+        if step is None:
+            level = [item for node in level if _kind(node) == "items" for item in node]
+        else:
+            level = [node[step] for node in level if isinstance(node, dict) and step in node]
+    found.update(node for node in level if isinstance(node, datetime))
+    return found
 
 
 def group_of(field: str) -> str:

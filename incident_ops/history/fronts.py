@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from incident_ops.history.changes import front_of
+from incident_ops.history.changes import front_of, plain
 from incident_ops.parse.yamltree import YamlProblem, parse
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*:(?:[ \t\r]|$)")
@@ -68,44 +68,55 @@ def _ending(text: str, last: bool) -> str:
 
 
 class Fronts:
-    """`front(raw)` equals `changes.front_of(raw)`, with pieces memoised across calls."""
+    """`front(raw)` equals `changes.front_of(raw)`, with pieces memoised across calls.
+
+    `plain(value)` tells whether a returned mapping is one `changes.plain` would accept,
+    from what was learnt once per piece (no walk over the whole version).
+    """
 
     def __init__(self) -> None:
-        self._pieces: dict[str, Any] = {}
+        self._pieces: dict[str, tuple[Any, bool]] = {}
+        self._plain: set[int] = set()  # ids of returned mappings that are plain
 
-    def _parse(self, text: str) -> Any:
-        """The value of one piece, or _FAILED (memoised)."""
-        value = self._pieces.get(text, _FAILED)
-        if value is _FAILED and text not in self._pieces:
+    def _parse(self, text: str) -> tuple[Any, bool]:
+        """(value or _FAILED, plain) of one piece (memoised)."""
+        found = self._pieces.get(text)
+        if found is None:
             try:
                 value = parse(text).value
+                found = (value, plain(value))
             except YamlProblem:
-                value = _FAILED
-            self._pieces[text] = value
-        return value
+                found = (_FAILED, False)
+            self._pieces[text] = found
+        return found
 
-    def _chunk(self, lines: list[str], last: bool) -> Any:
-        """The mapping of one top-level chunk (`key:` line and what follows), or _FAILED."""
+    def _chunk(self, lines: list[str], last: bool) -> tuple[Any, bool]:
+        """(mapping or _FAILED, plain) of one top-level chunk: a `key:` line and what follows."""
         starts = _item_starts(lines) if len(lines) > 2 else None
         if starts is None:
             return self._parse(_ending("\n".join(lines), last))
-        head = self._parse(lines[0])
+        head, is_plain = self._parse(lines[0])
         if not isinstance(head, dict) or len(head) != 1:
-            return _FAILED
+            return _FAILED, False
         items: list[Any] = []
         bounds = [*starts, len(lines)]
         for n, start in enumerate(starts):
             text = "\n".join(lines[start : bounds[n + 1]])
-            value = self._parse(_ending(text, last and n == len(starts) - 1))
+            value, item_plain = self._parse(_ending(text, last and n == len(starts) - 1))
             if not isinstance(value, list) or len(value) != 1:
-                return _FAILED
+                return _FAILED, False
             items.append(value[0])
-        return {next(iter(head)): items}
+            is_plain = is_plain and item_plain
+        return {next(iter(head)): items}, is_plain
 
     def front(self, raw: bytes | None) -> dict[str, Any] | None:
         """The front-matter mapping of one file version; None when it does not parse."""
         fast = self._fast(raw)
         return front_of(raw) if fast is _FAILED else fast
+
+    def plain(self, value: dict[str, Any] | None) -> bool:
+        """True when `value`, returned by `front`, is known to be `changes.plain`."""
+        return value is not None and id(value) in self._plain
 
     def _fast(self, raw: bytes | None) -> Any:
         if raw is None or raw.startswith(b"\xef\xbb\xbf"):
@@ -125,10 +136,14 @@ class Fronts:
         if not starts or not all(_blank(line) for line in body[: starts[0]]):
             return _FAILED
         result: dict[str, Any] = {}
+        all_plain = True
         bounds = [*starts, len(body)]
         for n, start in enumerate(starts):
-            chunk = self._chunk(body[start : bounds[n + 1]], last=n == len(starts) - 1)
+            chunk, is_plain = self._chunk(body[start : bounds[n + 1]], n == len(starts) - 1)
             if not isinstance(chunk, dict) or any(key in result for key in chunk):
                 return _FAILED
             result.update(chunk)
+            all_plain = all_plain and is_plain
+        if all_plain:
+            self._plain.add(id(result))
         return result

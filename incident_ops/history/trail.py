@@ -15,7 +15,7 @@ from typing import Any
 
 from incident_ops.config import Repo
 from incident_ops.errors import IncidentOpsError
-from incident_ops.history.changes import diff, to_json
+from incident_ops.history.changes import diff, diff_plain, to_json
 from incident_ops.history.fronts import Fronts
 from incident_ops.history.gitlog import Commit, pr_numbers, read_blobs, read_log
 
@@ -32,6 +32,7 @@ class Change:
     fields: dict[str, tuple[Any, Any]]
     old: dict[str, Any] | None  # front matter before (None: new file or unparseable)
     new: dict[str, Any] | None  # front matter after
+    plain: bool = False  # both sides `changes.plain`: structured shortcuts are exact
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -111,9 +112,11 @@ def histories(repo: Repo, paths: list[str], rev: str = "HEAD") -> dict[str, Hist
         for commit, change in reversed(raw[path]):
             old = fronts[change.old_blob] if change.old_blob is not None else None
             new = fronts[change.new_blob] if change.new_blob is not None else None
+            simple = (old is None or parser.plain(old)) and (new is None or parser.plain(new))
             history.changes.append(
                 Change(commit.sha, commit.author, commit.at, prs.get(commit.sha),
-                       change.new_path or path, diff(old, new), old, new)
+                       change.new_path or path, (diff_plain if simple else diff)(old, new),
+                       old, new, simple)
             )  # fmt: skip
         if history.changes and isinstance((history.changes[-1].new or {}).get("id"), str):
             history.id = history.changes[-1].new["id"]  # type: ignore[index]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 import random
+from datetime import datetime
 
 import pytest
 
-from incident_ops.history.changes import front_of
+from incident_ops.history.audit import _instants
+from incident_ops.history.changes import diff, diff_plain, flatten, front_of, instants_plain, plain
 from incident_ops.history.fronts import Fronts
 from tests.history.longrepo import version
 
@@ -139,5 +141,55 @@ def test_versions_share_parsed_pieces():
     fronts = Fronts()
     for step in range(30):
         _check(fronts, version(1, step).encode())
+    assert fronts.plain(fronts.front(version(1, 30).encode()))
+    assert not fronts.plain(fronts.front(b"---\nk: .nan\n---\n"))
     pieces = len(fronts._pieces)
     assert pieces < 30 * 3  # one per update item and per changed line, not per version
+
+
+def _random_value(rng: random.Random, depth: int = 0) -> object:
+    leaves = [None, [], True, 1, "a", "b", float("nan"), T1, T2, ["x"], ["x", "y"]]
+    roll = rng.random()
+    if depth < 3 and roll < 0.3:
+        keys = rng.sample(["at", "id", "status", "a.b", "x[0]", "", "done_at", "n"], 3)
+        return {k: _random_value(rng, depth + 1) for k in keys if rng.random() < 0.7}
+    if depth < 3 and roll < 0.5:
+        return [_random_value(rng, depth + 1) for _ in range(rng.randint(0, 3))]
+    return rng.choice(leaves)
+
+
+T1 = datetime.fromisoformat("2026-11-20T09:00:00+01:00")
+T2 = datetime.fromisoformat("2026-11-20T10:00:00+01:00")
+
+
+def _mutate(rng: random.Random, value: object) -> object:
+    """A copy sharing most subtrees with `value` (as consecutive versions do), some changed."""
+    if isinstance(value, dict):
+        out = {k: (v if rng.random() < 0.6 else _mutate(rng, v)) for k, v in value.items()}
+        if rng.random() < 0.3:
+            out[rng.choice(["at", "status", "extra"])] = _random_value(rng, 2)
+        if out and rng.random() < 0.2:
+            del out[rng.choice(list(out))]
+        return out
+    if isinstance(value, list):
+        out_list = [v if rng.random() < 0.6 else _mutate(rng, v) for v in value]
+        if rng.random() < 0.3:
+            out_list.insert(rng.randint(0, len(out_list)), _random_value(rng, 2))
+        return out_list
+    return value if rng.random() < 0.5 else _random_value(rng, 3)
+
+
+def test_structured_diff_and_instants_equal_the_flat_ones_on_plain_values():
+    rng = random.Random(7)
+    checked = 0
+    for _ in range(4000):
+        old = {k: _random_value(rng, 1) for k in ("updates", "status", "actions", "at")}
+        new = _mutate(rng, old)
+        if not (plain(old) and plain(new)):
+            continue
+        checked += 1
+        assert list(diff_plain(old, new).items()) == list(diff(old, new).items())
+        for group in ("at", "updates[].at", "actions[].done_at", "updates[].at[]"):
+            assert instants_plain(old, group) == _instants(flatten(old), group)
+    assert checked > 500
+    assert not plain({"a.b": 1}) and not plain({"": 1}) and not plain([{"x": float("nan")}])
