@@ -76,7 +76,8 @@ class Fronts:
 
     def __init__(self) -> None:
         self._pieces: dict[str, tuple[Any, bool]] = {}
-        self._plain: set[int] = set()  # ids of returned mappings that are plain
+        # plain mappings returned, by id; holding them keeps an id from being reused
+        self._plain: dict[int, dict[str, Any]] = {}
 
     def _parse(self, text: str) -> tuple[Any, bool]:
         """(value or _FAILED, plain) of one piece (memoised)."""
@@ -116,7 +117,7 @@ class Fronts:
 
     def plain(self, value: dict[str, Any] | None) -> bool:
         """True when `value`, returned by `front`, is known to be `changes.plain`."""
-        return value is not None and id(value) in self._plain
+        return value is not None and self._plain.get(id(value)) is value
 
     def _fast(self, raw: bytes | None) -> Any:
         if raw is None or raw.startswith(b"\xef\xbb\xbf"):
@@ -145,5 +146,5 @@ class Fronts:
             result.update(chunk)
             all_plain = all_plain and is_plain
         if all_plain:
-            self._plain.add(id(result))
+            self._plain[id(result)] = result
         return result
