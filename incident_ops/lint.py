@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -12,7 +12,7 @@ from incident_ops.config import Repo
 from incident_ops.errors import ConfigError
 from incident_ops.finding import Finding
 from incident_ops.incidents import load_incident
-from incident_ops.index import Entry, RepoIndex, entry_for
+from incident_ops.index import Entries, Entry, RepoIndex, entry_for
 from incident_ops.models.incident import Incident
 from incident_ops.parse.document import Document, read_document
 from incident_ops.policy import Policy
@@ -37,13 +37,33 @@ class Report:
     incidents: int = 0
 
 
+def _walk(directory: str, prefix: str) -> Iterator[tuple[str, str]]:
+    """(prefix + relative path, path) of every `*.md` under a directory, as `os.walk`
+    orders them: a folder's files sorted, then its subfolders sorted, skipping hidden
+    ones and not following links; unreadable folders are skipped."""
+    try:
+        with os.scandir(directory) as found:
+            items = sorted(found, key=lambda item: item.name)
+    except OSError:
+        return
+    folders = []
+    for item in items:
+        try:
+            is_folder = item.is_dir()
+        except OSError:
+            is_folder = False
+        if is_folder:
+            if not item.name.startswith(".") and not item.is_symlink():
+                folders.append(item)
+        elif item.name.endswith(".md"):
+            yield prefix + item.name, item.path
+    for folder in folders:
+        yield from _walk(folder.path, f"{prefix}{folder.name}/")
+
+
 def incident_files(directory: str) -> list[str]:
     """Every `*.md` under a directory, sorted, skipping hidden folders."""
-    found: list[str] = []
-    for base, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += [os.path.join(base, f) for f in sorted(files) if f.endswith(".md")]
-    return found
+    return [path for _, path in _walk(directory, "")]
 
 
 def relpaths(repo: Repo, abspaths: Iterable[str]) -> list[str]:
@@ -103,16 +123,16 @@ def _parse_entries(files: list[tuple[str, str]]) -> dict[str, Entry]:
     return {entry.path: entry for entries in found for entry in entries}
 
 
-def _incident_listing(repo: Repo) -> dict[str, str]:
-    if not os.path.isdir(repo.incidents_dir):
-        return {}
-    every = incident_files(repo.incidents_dir)
-    return dict(zip(relpaths(repo, every), every, strict=True))
+def _listing(repo: Repo) -> tuple[dict[str, str], dict[str, cache.Key | None]]:
+    """Every incident file ({relpath: abspath}) and its cache key, taken before any
+    file is read (see `cache.snapshot`)."""
+    folder = repo.relpath(repo.incidents_dir)
 
+    def walk() -> Iterator[tuple[str, str]]:
+        if os.path.isdir(repo.incidents_dir):
+            yield from _walk(repo.incidents_dir, "" if folder == "." else folder + "/")
 
-def _keys(repo: Repo, files: Mapping[str, str]) -> dict[str, cache.Key | None]:
-    folder = os.path.relpath(repo.incidents_dir, repo.root).replace(os.sep, "/")
-    return cache.snapshot(repo.root, folder, files)
+    return cache.snapshot(repo.root, folder, walk)
 
 
 def build_index(repo: Repo, parsed: Mapping[str, Parsed | Entry]) -> RepoIndex:
@@ -121,8 +141,7 @@ def build_index(repo: Repo, parsed: Mapping[str, Parsed | Entry]) -> RepoIndex:
     `parsed` maps relative paths to files (or their index entries) this run read, from
     any revision; files neither parsed nor cached are parsed (and cached).
     """
-    files = _incident_listing(repo)
-    return _index(repo, parsed, files, _keys(repo, files), ())
+    return _index(repo, parsed, *_listing(repo), ())
 
 
 def _index(
@@ -132,16 +151,13 @@ def _index(
     keys: Mapping[str, cache.Key | None],
     trusted: Collection[str],
 ) -> RepoIndex:
-    index = RepoIndex()
     fresh = {path: _entry(item) for path, item in parsed.items()}
-    for entry in fresh.values():
-        index.add(entry)
+    entries = Entries()
     if files:
-        found = cache.entries(repo.root, files, keys, fresh, _parse_entries, trusted)
-        for path, entry in found.items():
-            if path not in fresh:
-                index.add(entry)
-    return index
+        entries = cache.entries(repo.root, files, keys, fresh, _parse_entries, trusted)
+    for entry in fresh.values():  # also those of files outside the incidents folder
+        entries.add(entry)
+    return RepoIndex(entries)
 
 
 def check_parsed(
@@ -163,8 +179,7 @@ def validate(repo: Repo, policy: Policy, now: datetime, paths: Iterable[str] = (
     found = discover(repo, paths)
     files = list(zip(found, relpaths(repo, found), strict=True))
     levels = dict(repo.config.rules)
-    listing = _incident_listing(repo)
-    keys = _keys(repo, listing)  # before any file is read: see cache.snapshot
+    listing, keys = _listing(repo)  # before any file is read: see cache.snapshot
 
     def first(part: list[tuple[str, str]]) -> tuple[list[Parsed], tuple[list[Entry], int]]:
         items = [parse_file(abspath, relpath) for abspath, relpath in part]

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import generate
-from incident_ops import cache
+from incident_ops import cache, lint
 from incident_ops.config import open_repo
-from incident_ops.index import entry_for
+from incident_ops.index import FIELDS, RepoIndex, entry_for
 from incident_ops.lint import build_index, incident_files, parse_file, relpaths
 
 NOW = "2026-11-20T12:00:00+01:00"
@@ -69,15 +69,17 @@ def test_cold_cache_is_written_and_then_used(repo):
 def test_cached_entries_are_used_not_reparsed(repo, monkeypatch):
     built(repo)
     calls: list[str] = []
-    original = cache._decode
+    original = lint.parse_file
 
-    def spy(path, value):
-        calls.append(path)
-        return original(path, value)
+    def spy(abspath, relpath):
+        calls.append(relpath)
+        return original(abspath, relpath)
 
-    monkeypatch.setattr(cache, "_decode", spy)
-    assert built(repo) == fresh(repo)
-    assert len(calls) == 12  # every entry came from the cache
+    monkeypatch.setattr(lint, "parse_file", spy)
+    index = build_index(repo, {})
+    assert len(index.entries) == 12
+    assert calls == []  # every entry came from the cache
+    assert dict(index.entries) == fresh(repo)
 
 
 @pytest.mark.parametrize(
@@ -204,3 +206,124 @@ def test_cold_cache_of_many_files_is_filled_on_all_cores(tmp_path, monkeypatch):
     assert parallel.worker_count(230) == 2
     assert built(repo) == fresh(repo)
     assert len(cache.load(repo.root)) == 230
+
+
+def test_warm_index_builds_entries_only_when_asked(repo):
+    built(repo)
+    index = build_index(repo, {})
+    eager = RepoIndex()
+    for entry in fresh(repo).values():
+        eager.add(entry)
+    entries = index.entries
+    assert entries._built == {}  # nothing built by loading the cache
+    for entry in eager.entries.values():
+        assert index.paths_for(entry.id) == eager.paths_for(entry.id)
+        assert index.get(entry.id) == eager.get(entry.id)
+    assert len(entries._built) == len({e.id for e in eager.entries.values()})
+    for name in ("services", "root_cause", "category", "customers", "severity", "nothing"):
+        for entry in eager.entries.values():
+            wanted = getattr(entry, name, None)
+            values = wanted if isinstance(wanted, tuple) else (wanted,)
+            found = index.sharing(name, values)
+            assert sorted(found, key=repr) == sorted(eager.sharing(name, values), key=repr)
+
+
+def test_index_shipped_to_a_worker_is_the_same(repo):
+    built(repo)
+    index = build_index(repo, {})
+    copy = pickle.loads(pickle.dumps(index))
+    assert dict(copy.entries) == dict(index.entries) == fresh(repo)
+    assert copy.by_id == index.by_id
+
+
+@pytest.mark.parametrize(
+    ("field", "bad"),
+    [
+        ("id", 42),
+        ("title", None),
+        ("services", ("api", 3)),
+        ("services", ["api"]),
+        ("detected_at", "not a time"),
+        ("last_action_done", 1700000000),
+    ],
+)
+def test_one_bad_value_makes_the_whole_cache_rebuilt(repo, field, bad):
+    built(repo)
+    stored = cache.load(repo.root)
+    path = sorted(stored)[4]
+    key, row = stored[path]
+    position = FIELDS.index(field)
+    stored[path] = (key, (*row[:position], bad, *row[position + 1 :]))
+    cache.save(repo.root, stored)
+    assert cache.read(repo.root) is None  # refused as a whole, on reading
+    assert built(repo) == fresh(repo)
+    rows = {rel: row for rel, (_, row) in cache.load(repo.root).items()}
+    assert rows == {rel: cache._encode(entry) for rel, entry in fresh(repo).items()}
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [
+        lambda paths, rest: (paths + paths[:1], *rest),  # a column longer than the keys
+        lambda paths, rest: ((paths[0],) * len(paths), *rest),  # one path many times
+        lambda paths, rest: (paths, *rest[:-1]),  # a field missing
+        lambda paths, rest: (list(paths), *rest),  # not a tuple
+    ],
+    ids=["long", "repeated", "missing", "list"],
+)
+def test_misshapen_columns_are_refused(repo, columns):
+    built(repo)
+    with open(cache.cache_file(repo.root), "rb") as handle:
+        magic, version, keys, stored = pickle.load(handle)
+    damaged = (magic, version, keys, columns(stored[0], stored[1:]))
+    Path(cache.cache_file(repo.root)).write_bytes(pickle.dumps(damaged))
+    assert cache.read(repo.root) is None
+    assert built(repo) == fresh(repo)
+    assert cache.read(repo.root) is not None
+
+
+def test_corrupt_cache_gives_the_same_findings_for_one_file(tmp_path):
+    from incident_ops.policy import load_policy
+    from incident_ops.timeparse import parse_instant
+
+    paths = generate(tmp_path, 12, seed=5, commits=1)
+    original = tmp_path / paths[2]
+    copy = original.with_name(original.name.replace(".md", "-copy.md"))
+    copy.write_text(original.read_text())  # same id: duplicate-id needs the cached entry
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "copy")
+    repo = open_repo(str(tmp_path))
+    policy = load_policy(repo.policies_dir, repo.root)
+    now = parse_instant(NOW, policy.calendar().tz)
+
+    def findings() -> list:
+        return lint.validate(repo, policy, now, [str(copy)]).findings
+
+    expected = findings()
+    assert "duplicate-id" in {f.rule for f in expected}
+    stored = cache.load(repo.root)
+    assert len(stored) == 13
+    for bad in (("id", 7), ("detected_at", "garbage")):
+        key, row = stored[paths[2]]
+        position = FIELDS.index(bad[0])
+        damaged = {**stored, paths[2]: (key, (*row[:position], bad[1], *row[position + 1 :]))}
+        cache.save(repo.root, damaged)
+        assert findings() == expected
+        assert cache.load(repo.root) == stored  # rebuilt
+
+
+def test_listing_walks_like_os_walk(tmp_path):
+    for name in [
+        "a/x.md", "a/b/y.md", "a-b/z.md", "a/.hidden/h.md", "a/.dot.md", "a/notes.txt",
+        "c.md", "b/deep/er/w.md",
+    ]:  # fmt: skip
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    os.symlink(tmp_path / "b", tmp_path / "a" / "linked")
+    os.symlink(tmp_path / "c.md", tmp_path / "a" / "alias.md")
+    expected: list[str] = []
+    for base, dirs, files in os.walk(tmp_path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        expected += [os.path.join(base, f) for f in sorted(files) if f.endswith(".md")]
+    assert incident_files(str(tmp_path)) == expected
+    assert len(expected) == 7
