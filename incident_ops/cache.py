@@ -23,6 +23,7 @@ import gc
 import io
 import os
 import pickle
+import re
 import subprocess
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, fields
@@ -34,11 +35,11 @@ from incident_ops.index import FIELDS, Entries, Entry
 
 _KINDS = tuple(str(f.type) for f in fields(Entry))  # annotations are strings (PEP 563)
 # A new Entry field changes the version, so an old cache is rebuilt, not misread.
-VERSION = (2, *FIELDS)
+VERSION = (3, *FIELDS)
 MAGIC = "incident-ops-index"
 FOLDER = ".incident-ops"
 NAME = "index-cache.pickle"
-Key = tuple[str | int, ...]
+Key = str | tuple[int, int]  # a Git blob id, or (mtime in ns, size)
 Row = tuple[Any, ...]  # an entry's field values, datetimes as ISO strings
 ParseMany = Callable[[list[tuple[str, str]]], dict[str, Entry]]  # [(abspath, rel)] → entries
 Listing = Callable[[], Mapping[str, str]]  # → {relpath: abspath}
@@ -65,23 +66,15 @@ def _start_git(root: str, *commands: list[str]) -> list[subprocess.Popen[bytes]]
         return None
 
 
-def _git_outputs(running: list[subprocess.Popen[bytes]] | None) -> list[list[str]] | None:
-    """NUL-separated outputs of started git commands; None if any failed."""
-    if running is None:
+def _output(process: subprocess.Popen[bytes]) -> str | None:
+    """A started git command's output; None if it failed or hung."""
+    try:
+        out, _ = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
         return None
-    outputs = []
-    for process in running:
-        try:
-            out, _ = process.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-            return None
-        if process.returncode != 0:
-            return None
-        text = out.decode("utf-8", "surrogateescape")
-        outputs.append([line for line in text.split("\0") if line])
-    return outputs
+    return out.decode("utf-8", "surrogateescape") if process.returncode == 0 else None
 
 
 def _start_git_keys(root: str, folder: str) -> list[subprocess.Popen[bytes]] | None:
@@ -90,19 +83,25 @@ def _start_git_keys(root: str, folder: str) -> list[subprocess.Popen[bytes]] | N
     )
 
 
+# `ls-files -s -z` records: mode, blob id, stage, tab, path, NUL. Only regular files
+# (100644/100755; a symlink's blob is its target's name, not the content read) and
+# stage 0 (not in conflict) get a key.
+_STAGED = re.compile(r"(?:^|(?<=\0))100[0-7]{3} ([0-9a-f]+) 0\t([^\0]*)\0")
+
+
 def _git_keys(running: list[subprocess.Popen[bytes]] | None) -> dict[str, Key] | None:
-    """Blob id of every tracked, unmodified file (None: not a Git work tree)."""
-    found = _git_outputs(running)
-    if found is None:
+    """Blob id of every tracked, unmodified file (None: not a Git work tree).
+
+    The listing of blobs is read while git still looks for modified files."""
+    if running is None:
         return None
-    staged, modified = found
-    dirty = set(modified)
-    keys: dict[str, Key] = {}
-    for line in staged:
-        meta, _, path = line.partition("\t")
-        parts = meta.split()
-        if len(parts) == 3 and parts[2] == "0" and path not in dirty:
-            keys[path] = ("git", parts[1])
+    staged_text = _output(running[0])
+    keys = {path: blob for blob, path in _STAGED.findall(staged_text or "")}
+    modified_text = _output(running[1])
+    if staged_text is None or modified_text is None:
+        return None
+    for path in modified_text.split("\0"):
+        keys.pop(path, None)
     return keys
 
 
@@ -116,7 +115,7 @@ def stat_key(abspath: str) -> Key | None:
         info = os.stat(abspath)
     except OSError:
         return None
-    return ("stat", info.st_mtime_ns, info.st_size)
+    return (info.st_mtime_ns, info.st_size)
 
 
 def snapshot(
@@ -249,7 +248,7 @@ def save(root: str, stored: Mapping[str, tuple[Key, Row]]) -> None:
         except TypeError:  # unhashable: not one of ours, `read` will refuse it
             return value
 
-    keys = tuple(one(tuple(map(one, key))) for key, _ in stored.values())
+    keys = tuple(key for key, _ in stored.values())
     rows = [row for _, row in stored.values()]
     columns = tuple(zip(*rows, strict=True)) if rows else ((),) * len(FIELDS)
     columns = tuple(tuple(map(one, column)) for column in columns)

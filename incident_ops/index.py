@@ -104,8 +104,7 @@ class Entries(Mapping[str, Entry]):
             yield path, getattr(entry, name)
         if self._rows:
             column = self._columns[_POSITION[name]]
-            for path, row in self._rows.items():
-                yield path, column[row]
+            yield from zip(self._rows, map(column.__getitem__, self._rows.values()), strict=True)
 
 
 class RepoIndex:

@@ -144,7 +144,27 @@ def test_committed_edit_changes_blob_key(tmp_path):
     git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "edit")
     assert built(repo)[repo.relpath(path)].title == "Committed title"
     key = cache.load(repo.root)[repo.relpath(path)][0]
-    assert key[0] == "git"
+    blob = subprocess.run(
+        ["git", "rev-parse", f"HEAD:{repo.relpath(path)}"], cwd=tmp_path, capture_output=True
+    )
+    assert key == blob.stdout.decode().strip()
+
+
+def test_tracked_symlink_is_always_reparsed(tmp_path):
+    paths = generate(tmp_path, 6, seed=1, commits=1)
+    target = tmp_path / "elsewhere.txt"
+    text = (tmp_path / paths[0]).read_text().replace(Path(paths[0]).name[:13], "INC-2030-0001")
+    target.write_text(text)
+    link = (tmp_path / paths[0]).with_name("INC-2030-0001-link.md")
+    os.symlink(os.path.relpath(target, link.parent), link)
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "link")
+    repo = open_repo(str(tmp_path))
+    rel = repo.relpath(str(link))
+    assert built(repo)[rel].id == "INC-2030-0001"
+    target.write_text(text.replace("INC-2030-0001", "INC-2030-0002"))  # link blob unchanged
+    assert built(repo)[rel].id == "INC-2030-0002"
+    assert rel not in cache.load(repo.root)
 
 
 def test_new_and_deleted_files(repo):
