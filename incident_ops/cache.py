@@ -273,35 +273,27 @@ def entries(
     rewritten when anything in it changed.
     """
     table = read(root) or Table((), (), (), ())
-    position = {path: i for i, path in enumerate(table.paths)}
-    stored_keys = table.keys
-    kept: dict[str, int] = {}  # stored rows still right, to keep
-    used: dict[str, int] = {}  # of those, the ones this index reads
-    new: dict[str, tuple[Key, Row]] = {}
-    made: list[Entry] = []
-    todo: list[tuple[str, str]] = []
-    for rel, abspath in files.items():
-        key = keys.get(rel)
-        row = position.get(rel)
-        hit = key is not None and row is not None and stored_keys[row] == key
-        entry = fresh.get(rel)
-        if hit:
-            kept[rel] = row  # type: ignore[assignment]
-            if entry is None:
-                used[rel] = row  # type: ignore[assignment]
-        if entry is not None:
-            made.append(entry)
-            if not hit and key is not None and rel in trusted:
-                new[rel] = (key, _encode(entry))
-        elif not hit:
-            todo.append((abspath, rel))
+    stored = table.keys
+    # Stored rows whose file is still there with the same key: still right, kept.
+    kept = {
+        rel: row
+        for row, rel in enumerate(table.paths)
+        if rel in files and (key := keys.get(rel)) is not None and key == stored[row]
+    }
+    used = {rel: row for rel, row in kept.items() if rel not in fresh}
+    todo = [(path, rel) for rel, path in files.items() if rel not in kept and rel not in fresh]
+    made = list(fresh.values())
+    new = {
+        rel: (keys[rel], _encode(entry))
+        for rel, entry in fresh.items()
+        if rel in files and rel not in kept and keys.get(rel) is not None and rel in trusted
+    }
     for rel, entry in parse_many(todo).items():
         made.append(entry)
-        key = keys.get(rel)
-        if key is not None:
-            new[rel] = (key, _encode(entry))
+        if keys.get(rel) is not None:
+            new[rel] = (keys[rel], _encode(entry))
     if new or len(kept) != len(table.paths):
-        save(root, {**{rel: (table.keys[i], table.row(i)) for rel, i in kept.items()}, **new})
+        save(root, {**{rel: (stored[i], table.row(i)) for rel, i in kept.items()}, **new})
     result = Entries(table.columns if used else (), used)
     for entry in made:
         result.add(entry)
