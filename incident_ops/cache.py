@@ -118,29 +118,6 @@ def stat_key(abspath: str) -> Key | None:
     return (info.st_mtime_ns, info.st_size)
 
 
-def snapshot(
-    root: str, folder: str, listing: Listing
-) -> tuple[dict[str, str], dict[str, Key | None]]:
-    """The files `listing()` finds ({relpath: abspath}) and the content key of each now
-    (None: always re-parse it). Git runs while `listing` walks the folder.
-
-    Take it *before* reading the files: a file changed after its key was taken then
-    gets a key that no longer matches, so the cache errs towards re-parsing.
-    """
-    running = _start_git_keys(root, folder)
-    try:
-        files = dict(listing())
-    except BaseException:
-        for process in running or ():
-            process.kill()
-            process.communicate()
-        raise
-    keys = _git_keys(running)
-    if keys is not None:
-        return files, {rel: keys.get(rel) for rel in files}
-    return files, {rel: stat_key(abspath) for rel, abspath in files.items()}
-
-
 def _encode(entry: Entry) -> Row:
     values = (getattr(entry, name) for name in FIELDS)
     return tuple(v.isoformat() if isinstance(v, datetime) else v for v in values)
@@ -233,6 +210,41 @@ def load(root: str) -> dict[str, tuple[Key, Row]]:
     return {path: (table.keys[i], table.row(i)) for i, path in enumerate(table.paths)}
 
 
+EMPTY = Table((), (), (), ())
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What `entries` starts from: the incident files ({relpath: abspath}), the content
+    key of each (None: always re-parse it), and the stored cache."""
+
+    files: dict[str, str]
+    keys: dict[str, Key | None]
+    table: Table
+
+
+def snapshot(root: str, folder: str, listing: Listing) -> Snapshot:
+    """The files `listing()` finds, their keys now, and the cache file as it is.
+
+    Git runs while `listing` walks the folder and the cache file is read. Take it
+    *before* reading the files: a file changed after its key was taken then gets a key
+    that no longer matches, so the cache errs towards re-parsing.
+    """
+    running = _start_git_keys(root, folder)
+    try:
+        files = dict(listing())
+        table = read(root) or EMPTY
+    except BaseException:
+        for process in running or ():
+            process.kill()
+            process.communicate()
+        raise
+    keys = _git_keys(running)
+    if keys is not None:
+        return Snapshot(files, {rel: keys.get(rel) for rel in files}, table)
+    return Snapshot(files, {rel: stat_key(path) for rel, path in files.items()}, table)
+
+
 def save(root: str, stored: Mapping[str, tuple[Key, Row]]) -> None:
     """Write atomically (temp file + rename); a read-only checkout just skips caching.
 
@@ -259,20 +271,19 @@ def save(root: str, stored: Mapping[str, tuple[Key, Row]]) -> None:
 
 def entries(
     root: str,
-    files: Mapping[str, str],
-    keys: Mapping[str, Key | None],
+    snap: Snapshot,
     fresh: Mapping[str, Entry],
     parse_many: ParseMany,
     trusted: Collection[str] = (),
 ) -> Entries:
-    """An entry for every file ({relpath: abspath}): fresh ones, cached ones, parsed ones.
+    """An entry for every file of a `snapshot`: fresh ones, cached ones, parsed ones.
 
-    `keys` is a `snapshot` taken before any of the files was read; `fresh` are entries
-    this run parsed already, and `trusted` those of them read from the work tree after
-    the snapshot (pr-check parses another revision: not trusted). The cache file is
+    The snapshot was taken before any of the files was read; `fresh` are entries this
+    run parsed already, and `trusted` those of them read from the work tree after the
+    snapshot (pr-check parses another revision: not trusted). The cache file is
     rewritten when anything in it changed.
     """
-    table = read(root) or Table((), (), (), ())
+    files, keys, table = snap.files, snap.keys, snap.table
     stored = table.keys
     # Stored rows whose file is still there with the same key: still right, kept.
     kept = {

@@ -6,6 +6,7 @@ import os
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 
 from incident_ops import cache, parallel
 from incident_ops.config import Repo
@@ -37,26 +38,30 @@ class Report:
     incidents: int = 0
 
 
+_NAME = attrgetter("name")
+
+
 def _walk(directory: str, prefix: str) -> Iterator[tuple[str, str]]:
     """(prefix + relative path, path) of every `*.md` under a directory, as `os.walk`
     orders them: a folder's files sorted, then its subfolders sorted, skipping hidden
     ones and not following links; unreadable folders are skipped."""
     try:
         with os.scandir(directory) as found:
-            items = sorted(found, key=lambda item: item.name)
+            items = sorted(found, key=_NAME)
     except OSError:
         return
     folders = []
     for item in items:
+        name = item.name
         try:
             is_folder = item.is_dir()
         except OSError:
             is_folder = False
         if is_folder:
-            if not item.name.startswith(".") and not item.is_symlink():
+            if not name.startswith(".") and not item.is_symlink():
                 folders.append(item)
-        elif item.name.endswith(".md"):
-            yield prefix + item.name, item.path
+        elif name.endswith(".md"):
+            yield prefix + name, item.path
     for folder in folders:
         yield from _walk(folder.path, f"{prefix}{folder.name}/")
 
@@ -123,9 +128,9 @@ def _parse_entries(files: list[tuple[str, str]]) -> dict[str, Entry]:
     return {entry.path: entry for entries in found for entry in entries}
 
 
-def _listing(repo: Repo) -> tuple[dict[str, str], dict[str, cache.Key | None]]:
-    """Every incident file ({relpath: abspath}) and its cache key, taken before any
-    file is read (see `cache.snapshot`)."""
+def _listing(repo: Repo) -> cache.Snapshot:
+    """Every incident file, its cache key and the stored cache, taken before any file
+    is read (see `cache.snapshot`)."""
     folder = repo.relpath(repo.incidents_dir)
 
     def walk() -> Iterator[tuple[str, str]]:
@@ -141,20 +146,19 @@ def build_index(repo: Repo, parsed: Mapping[str, Parsed | Entry]) -> RepoIndex:
     `parsed` maps relative paths to files (or their index entries) this run read, from
     any revision; files neither parsed nor cached are parsed (and cached).
     """
-    return _index(repo, parsed, *_listing(repo), ())
+    return _index(repo, parsed, _listing(repo), ())
 
 
 def _index(
     repo: Repo,
     parsed: Mapping[str, Parsed | Entry],
-    files: Mapping[str, str],
-    keys: Mapping[str, cache.Key | None],
+    snap: cache.Snapshot,
     trusted: Collection[str],
 ) -> RepoIndex:
     fresh = {path: _entry(item) for path, item in parsed.items()}
     entries = Entries()
-    if files:
-        entries = cache.entries(repo.root, files, keys, fresh, _parse_entries, trusted)
+    if snap.files:
+        entries = cache.entries(repo.root, snap, fresh, _parse_entries, trusted)
     for entry in fresh.values():  # also those of files outside the incidents folder
         entries.add(entry)
     return RepoIndex(entries)
@@ -179,7 +183,7 @@ def validate(repo: Repo, policy: Policy, now: datetime, paths: Iterable[str] = (
     found = discover(repo, paths)
     files = list(zip(found, relpaths(repo, found), strict=True))
     levels = dict(repo.config.rules)
-    listing, keys = _listing(repo)  # before any file is read: see cache.snapshot
+    snap = _listing(repo)  # before any file is read: see cache.snapshot
 
     def first(part: list[tuple[str, str]]) -> tuple[list[Parsed], tuple[list[Entry], int]]:
         items = [parse_file(abspath, relpath) for abspath, relpath in part]
@@ -188,7 +192,7 @@ def validate(repo: Repo, policy: Policy, now: datetime, paths: Iterable[str] = (
 
     def combine(results: list[tuple[list[Entry], int]]) -> tuple[RepoIndex, int]:
         entries = {entry.path: entry for part, _ in results for entry in part}
-        index = _index(repo, entries, listing, keys, entries)
+        index = _index(repo, entries, snap, entries)
         return index, sum(n for _, n in results)
 
     def second(items: list[Parsed], shared: tuple[RepoIndex, int]) -> list[Finding]:
