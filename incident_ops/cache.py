@@ -216,24 +216,26 @@ EMPTY = Table((), (), (), ())
 @dataclass(frozen=True)
 class Snapshot:
     """What `entries` starts from: the incident files ({relpath: abspath}), the content
-    key of each (None: always re-parse it), and the stored cache."""
+    key of each (None: always re-parse it), and the stored cache if read already."""
 
     files: dict[str, str]
     keys: dict[str, Key | None]
-    table: Table
+    table: Table | None = None
 
 
-def snapshot(root: str, folder: str, listing: Listing) -> Snapshot:
-    """The files `listing()` finds, their keys now, and the cache file as it is.
+def snapshot(root: str, folder: str, listing: Listing, early: bool = True) -> Snapshot:
+    """The files `listing()` finds, their keys now, and (`early`) the cache file.
 
     Git runs while `listing` walks the folder and the cache file is read. Take it
     *before* reading the files: a file changed after its key was taken then gets a key
-    that no longer matches, so the cache errs towards re-parsing.
+    that no longer matches, so the cache errs towards re-parsing. A run forking workers
+    to parse many files reads the cache later (`early=False`), so that the workers do
+    not inherit it.
     """
     running = _start_git_keys(root, folder)
     try:
         files = dict(listing())
-        table = read(root) or EMPTY
+        table = (read(root) or EMPTY) if early else None
     except BaseException:
         for process in running or ():
             process.kill()
@@ -283,7 +285,8 @@ def entries(
     snapshot (pr-check parses another revision: not trusted). The cache file is
     rewritten when anything in it changed.
     """
-    files, keys, table = snap.files, snap.keys, snap.table
+    files, keys = snap.files, snap.keys
+    table = snap.table or read(root) or EMPTY
     stored = table.keys
     # Stored rows whose file is still there with the same key: still right, kept.
     kept = {

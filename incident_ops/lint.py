@@ -128,16 +128,16 @@ def _parse_entries(files: list[tuple[str, str]]) -> dict[str, Entry]:
     return {entry.path: entry for entries in found for entry in entries}
 
 
-def _listing(repo: Repo) -> cache.Snapshot:
-    """Every incident file, its cache key and the stored cache, taken before any file
-    is read (see `cache.snapshot`)."""
+def _listing(repo: Repo, early: bool = True) -> cache.Snapshot:
+    """Every incident file, its cache key and (`early`) the stored cache, taken before
+    any file is read (see `cache.snapshot`)."""
     folder = repo.relpath(repo.incidents_dir)
 
     def walk() -> Iterator[tuple[str, str]]:
         if os.path.isdir(repo.incidents_dir):
             yield from _walk(repo.incidents_dir, "" if folder == "." else folder + "/")
 
-    return cache.snapshot(repo.root, folder, walk)
+    return cache.snapshot(repo.root, folder, walk, early)
 
 
 def build_index(repo: Repo, parsed: Mapping[str, Parsed | Entry]) -> RepoIndex:
@@ -183,7 +183,8 @@ def validate(repo: Repo, policy: Policy, now: datetime, paths: Iterable[str] = (
     found = discover(repo, paths)
     files = list(zip(found, relpaths(repo, found), strict=True))
     levels = dict(repo.config.rules)
-    snap = _listing(repo)  # before any file is read: see cache.snapshot
+    workers = parallel.worker_count(len(files))
+    snap = _listing(repo, early=workers == 1)  # before any file is read: see cache.snapshot
 
     def first(part: list[tuple[str, str]]) -> tuple[list[Parsed], tuple[list[Entry], int]]:
         items = [parse_file(abspath, relpath) for abspath, relpath in part]
@@ -198,7 +199,6 @@ def validate(repo: Repo, policy: Policy, now: datetime, paths: Iterable[str] = (
     def second(items: list[Parsed], shared: tuple[RepoIndex, int]) -> list[Finding]:
         return check_parsed(items, policy, shared[0], now, levels)
 
-    workers = parallel.worker_count(len(files))
     if workers > 1:
         parts = parallel.chunks(files, workers)
         (_, incidents), found = parallel.two_phase(parts, first, combine, second)
