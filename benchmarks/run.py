@@ -328,7 +328,8 @@ def only_cold(root: Path, n: int, runs: int, args: argparse.Namespace) -> int:
     lines = [line for line in lines if not line.startswith(prefix)]
     table_end = max(i for i, line in enumerate(lines) if line.startswith("|"))
     lines[table_end + 1 : table_end + 1] = ["", stamp]
-    args.out.write_text("\n".join(lines) + "\n" + ("\n" + marker + notes if marker else ""))
+    text = "\n".join(lines).rstrip("\n") + "\n"
+    args.out.write_text(text + ("\n" + marker + notes if marker else ""))
     return 0
 
 
