@@ -94,3 +94,29 @@ def test_worker_errors_reach_the_caller():
         [[1, 2], [3]], lambda p: (p, len(p)), sum, lambda s, t: [x * t for x in s]
     )
     assert (combined, seconds) == (3, [[3, 6], [9]])
+
+
+def test_warm_single_file_run_builds_few_entries(tmp_path, monkeypatch):
+    from incident_ops import cache
+    from incident_ops import index as index_module
+
+    paths = generate(tmp_path, 150, seed=6, commits=1)
+    repo = open_repo(str(tmp_path))
+    policy = load_policy(repo.policies_dir, repo.root)
+    now = parse_instant(NOW, policy.calendar().tz)
+    target = [str(tmp_path / paths[75])]
+    cold = lint.validate(repo, policy, now, target)  # fills the cache
+    assert len(cache.load(repo.root)) == 150
+    built: list[str] = []
+    real = index_module.Entry
+
+    def counting(*args: object, **kwargs: object) -> index_module.Entry:
+        entry = real(*args, **kwargs)  # type: ignore[arg-type]
+        built.append(entry.path)
+        return entry
+
+    monkeypatch.setattr(index_module, "Entry", counting)
+    warm = lint.validate(repo, policy, now, target)
+    assert warm.findings == cold.findings
+    assert paths[75] in built  # the file itself
+    assert len(built) < 150 // 3  # not every cached entry
