@@ -23,6 +23,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from incident_ops.models.policy import DEFAULT_SECTIONS
+
 PROJECT = Path(__file__).resolve().parent.parent
 POLICIES = PROJECT / "policies"
 CONFIG = "incidents: incidents\npolicies: policies\nid_prefix: INC\n"
@@ -220,14 +222,7 @@ def render(spec: Spec, rng: random.Random) -> str:
         ]
     lines.append(f"related: [{', '.join(spec.related)}]")
     lines.append("---")
-    for title in (
-        "Summary",
-        "Impact",
-        "Timeline",
-        "Root cause analysis",
-        "Prevention plan",
-        "Customer communication",
-    ):
+    for title in DEFAULT_SECTIONS:
         lines += ["", f"## {title}", "", _sentence(rng, 12) + "."]
     return "\n".join(lines) + "\n"
 

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from incident_ops.finding import Finding
+from incident_ops.models.incident import Incident
 from incident_ops.models.policy import Severity
 from incident_ops.parse.sections import find_section
 from incident_ops.rules.base import Context
+
+
+def closed_requiring(ctx: Context, requirement: str) -> Incident | None:
+    """The incident when it is closed and its severity requires `requirement`, else None."""
+    requires = closing_requirements(ctx)
+    return ctx.incident if requires and requirement in requires else None
 
 
 def closing_requirements(ctx: Context) -> tuple[str, ...] | None:

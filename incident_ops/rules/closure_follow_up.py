@@ -7,18 +7,16 @@ from collections.abc import Iterator
 
 from incident_ops.finding import Finding
 from incident_ops.rules.base import Context
-from incident_ops.rules.closure import closing_requirements
+from incident_ops.rules.closure import closed_requiring
 
 ID = "closure-follow-up"
 DESCRIPTION = "closed without a final customer update after resolution"
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    requires = closing_requirements(ctx)
-    if not requires or "customer_follow_up" not in requires:
+    incident = closed_requiring(ctx, "customer_follow_up")
+    if incident is None:
         return
-    incident = ctx.incident
-    assert incident is not None
     resolved = incident.resolved_at
     if not any(
         u.audience == "customers" and u.final and (resolved is None or u.at >= resolved)

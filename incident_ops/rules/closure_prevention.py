@@ -7,18 +7,16 @@ from collections.abc import Iterator
 
 from incident_ops.finding import Finding
 from incident_ops.rules.base import Context
-from incident_ops.rules.closure import closing_requirements, unwritten_section
+from incident_ops.rules.closure import closed_requiring, unwritten_section
 
 ID = "closure-prevention"
 DESCRIPTION = "closed without a prevention plan of owned, dated actions"
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    requires = closing_requirements(ctx)
-    if not requires or "prevention_plan" not in requires:
+    incident = closed_requiring(ctx, "prevention_plan")
+    if incident is None:
         return
-    incident = ctx.incident
-    assert incident is not None
     missing = unwritten_section(ctx, ID, "Prevention plan")
     if missing:
         yield missing

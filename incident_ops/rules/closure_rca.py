@@ -7,18 +7,16 @@ from collections.abc import Iterator
 
 from incident_ops.finding import Finding
 from incident_ops.rules.base import Context
-from incident_ops.rules.closure import closing_requirements, unwritten_section
+from incident_ops.rules.closure import closed_requiring, unwritten_section
 
 ID = "closure-rca"
 DESCRIPTION = "closed without a written root-cause analysis"
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    requires = closing_requirements(ctx)
-    if not requires or "rca" not in requires:
+    incident = closed_requiring(ctx, "rca")
+    if incident is None:
         return
-    incident = ctx.incident
-    assert incident is not None
     missing = unwritten_section(ctx, ID, "Root cause analysis")
     if missing:
         yield missing
