@@ -142,16 +142,12 @@ def severity_table(incidents: Sequence[Incident], order: Sequence[str]) -> dict[
 
 
 def action_counts(
-    incidents: Iterable[Incident], obligations: Mapping[str, Sequence[Obligation]]
+    pairs: Iterable[tuple[Incident, Sequence[Obligation]]],
 ) -> tuple[dict[str, int], dict[str, int]]:
     """Open and overdue prevention actions by department."""
     open_, overdue = Counter[str](), Counter[str]()
-    for incident in incidents:
-        late = {
-            o.action
-            for o in obligations.get(incident.id, ())
-            if o.kind == "action" and o.state == "overdue"
-        }
+    for incident, found in pairs:
+        late = {o.action for o in found if o.kind == "action" and o.state == "overdue"}
         for action in incident.actions:
             dept = action.department or NO_DEPARTMENT
             if action.status == "open":
@@ -163,19 +159,28 @@ def action_counts(
 
 def stats(
     incidents: Sequence[Incident],
-    obligations: Mapping[str, Sequence[Obligation]],
+    obligations: Sequence[Sequence[Obligation]],
     policy: Policy,
     since: date | None,
     until: date | None,
 ) -> dict[str, Any]:
-    """The SPEC §6 stats document (plus by_category/service/department and MTTM)."""
+    """The SPEC §6 stats document (plus by_category/service/department and MTTM).
+
+    `obligations[n]` are those of `incidents[n]`: paired by position, not by id, so two
+    files sharing an id (a `duplicate-id` error) each count with their own deadlines.
+    """
     tz = policy.calendar().tz
-    chosen = select(incidents, since, until, tz)
+    pairs = [
+        (i, found)
+        for i, found in zip(incidents, obligations, strict=True)
+        if i.status != "cancelled" and in_period(i, since, until, tz)
+    ]
+    chosen = [i for i, _ in pairs]
     cancelled = sum(
         1 for i in incidents if i.status == "cancelled" and in_period(i, since, until, tz)
     )
     known = {i.id: i for i in incidents}
-    open_actions, overdue_actions = action_counts(chosen, obligations)
+    open_actions, overdue_actions = action_counts(pairs)
     departments = Counter(d for i in chosen for d in required_departments(i, policy))
     recurrences = sum(1 for i in chosen if is_recurrence(i, known))
     return {
@@ -189,7 +194,7 @@ def stats(
         ),
         "by_service": _sorted_counts(Counter(s for i in chosen for s in i.services)),
         "by_department": _sorted_counts(departments),
-        "obligations": obligation_counts(o for i in chosen for o in obligations.get(i.id, ())),
+        "obligations": obligation_counts(o for _, found in pairs for o in found),
         "open_actions": open_actions,
         "overdue_actions": overdue_actions,
         "recurrences": recurrences,

@@ -44,8 +44,9 @@ class Loaded:
     skipped: list[str]
 
     @property
-    def obligations(self) -> dict[str, list[Obligation]]:
-        return {e.incident.id: list(e.obligations) for e in self.entries}
+    def obligations(self) -> list[tuple[Obligation, ...]]:
+        """Each entry's obligations, in the order of `incidents` (ids may repeat)."""
+        return [e.obligations for e in self.entries]
 
     @property
     def incidents(self) -> list[Incident]:
