@@ -366,3 +366,25 @@ def test_later_sweep_comments_breaches_updates_and_closes_done_actions(
     assert "updated" in result.out and "| overdue |" in gh.issues("acme/platform")[1].body
     gh.reset_log()
     assert sweep(repo, gh, "--now", later).code == 0 and gh.write_calls() == []
+
+
+def test_commit_when_the_repo_sits_below_the_git_top_level(gh: FakeGitHub, tmp_path: Path) -> None:
+    import subprocess
+
+    import git
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    repo = RepoFactory(tmp_path)
+    repo({"INC-2026-0042-billing.md": OPEN_SEV1}, git=False)
+    result = sweep(repo, gh, "--commit", "--root", str(repo.root))
+    assert result.code == 0, result.out + result.err
+    head = git.Repo(tmp_path).head.commit
+    assert sorted(head.stats.files) == ["repo/incidents/2026/INC-2026-0042-billing.md"]
+
+
+def test_commit_outside_git_is_a_clear_error(gh: FakeGitHub, tmp_path: Path) -> None:
+    repo = RepoFactory(tmp_path)
+    repo({"INC-2026-0042-billing.md": OPEN_SEV1}, git=False)
+    result = sweep(repo, gh, "--commit", "--root", str(repo.root))
+    assert result.code == 2 and "is not in a Git repository" in result.err, result.err
+    assert "internal error" not in result.err
