@@ -24,13 +24,9 @@ from typing import Any
 
 from incident_ops.classify import required_departments
 from incident_ops.models.incident import Incident
-from incident_ops.obligations import Obligation
+from incident_ops.obligations import KINDS, STATES, Obligation
 from incident_ops.policy import Policy
 
-KINDS = (
-    "acknowledge", "mitigate", "escalate", "customer-update", "management-update", "rca", "action",
-)  # fmt: skip
-STATES = ("met", "met-late", "pending", "overdue")
 NO_DEPARTMENT = "unassigned"
 Number = int | float
 
