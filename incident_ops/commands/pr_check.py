@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from incident_ops.prcheck.approvals import ApprovalSource
 
 
-def _write_summary(text: str) -> None:
+def write_step_summary(text: str) -> None:
+    """Append to $GITHUB_STEP_SUMMARY when set; a write failure is a warning, not a crash."""
     path = os.environ.get("GITHUB_STEP_SUMMARY")
     if path:
         try:
@@ -73,7 +74,7 @@ def pr_check(
         else:
             click.echo(RENDERERS[fmt]([], Summary(0, 0, 0, 0), False), nl=False)
             click.echo("incident-ops: no incident changes", err=True)
-        _write_summary("## incident-ops pr-check: passed\n\nNo incident changes.\n")
+        write_step_summary("## incident-ops pr-check: passed\n\nNo incident changes.\n")
         return 0
 
     def source() -> ApprovalSource | str:
@@ -86,7 +87,7 @@ def pr_check(
     summary = Summary(len(report.validated), report.incidents, errors, warnings)
     colour = fmt == "text" and is_tty()
     click.echo(RENDERERS[fmt](report.findings, summary, colour), nl=False)
-    _write_summary(markdown(report))
+    write_step_summary(markdown(report))
     return 1 if errors else 0
 
 

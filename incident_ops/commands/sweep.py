@@ -35,6 +35,7 @@ def sweep(dry_run: bool, commit: bool, max_wait: float, now: str | None, root: s
       incident-ops sweep --commit
       incident-ops sweep --now 2026-11-20T12:00:00+01:00
     """
+    from incident_ops.commands.pr_check import write_step_summary
     from incident_ops.github import records, report
     from incident_ops.github.client import Client, Settings
     from incident_ops.github.plan import build_plan
@@ -68,10 +69,7 @@ def sweep(dry_run: bool, commit: bool, max_wait: float, now: str | None, root: s
         dry_run=dry_run,
     )
     click.echo(report.text(outcome, plan.skipped + skipped, totals), nl=False)
-    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary_path:
-        with open(summary_path, "a", encoding="utf-8") as out:
-            out.write(report.markdown(outcome, plan.skipped + skipped, totals))
+    write_step_summary(report.markdown(outcome, plan.skipped + skipped, totals))
     return 1 if outcome.failures else 0
 
 

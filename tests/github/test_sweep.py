@@ -388,3 +388,11 @@ def test_commit_outside_git_is_a_clear_error(gh: FakeGitHub, tmp_path: Path) -> 
     result = sweep(repo, gh, "--commit", "--root", str(repo.root))
     assert result.code == 2 and "is not in a Git repository" in result.err, result.err
     assert "internal error" not in result.err
+
+
+def test_unwritable_step_summary_is_a_warning(gh: FakeGitHub, tmp_path: Path) -> None:
+    repo = build(tmp_path)
+    result = sweep(repo, gh, GITHUB_STEP_SUMMARY=str(tmp_path))  # a directory
+    assert result.code == 0, result.err
+    assert "cannot write GITHUB_STEP_SUMMARY" in result.err
+    assert "GitHub API calls:" in result.out
