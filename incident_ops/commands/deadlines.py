@@ -12,7 +12,7 @@ from datetime import datetime
 import click
 
 from incident_ops.commands.common import is_tty, load, now_in, now_option, root_option
-from incident_ops.lint import discover, parse_file
+from incident_ops.lint import discover, parse_file, relpaths
 from incident_ops.models.incident import Incident
 from incident_ops.obligations import Obligation, obligations
 from incident_ops.output.jsontext import dumps
@@ -149,7 +149,8 @@ def deadlines(paths: tuple[str, ...], fmt: str, now: str | None, root: str | Non
     """
     repo, policy = load(root)
     instant = now_in(policy, now)
-    files = [(abspath, repo.relpath(abspath)) for abspath in discover(repo, paths)]
+    found = discover(repo, paths)
+    files = list(zip(found, relpaths(repo, found), strict=True))
     report, problems = collect(files, policy, instant)
     for problem in problems:
         click.echo(problem, err=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from incident_ops.config import Repo
-from incident_ops.lint import discover, parse_file
+from incident_ops.lint import discover, parse_file, relpaths
 from incident_ops.models.incident import Incident
 from incident_ops.obligations import Obligation, obligations
 from incident_ops.parse.document import Document
@@ -57,8 +57,8 @@ def load_entries(repo: Repo, policy: Policy, now: datetime) -> Loaded:
     """Parse every incident file; files with schema or syntax problems are skipped."""
     entries: list[Entry] = []
     skipped: list[str] = []
-    for abspath in discover(repo):
-        relpath = repo.relpath(abspath)
+    abspaths = discover(repo)
+    for abspath, relpath in zip(abspaths, relpaths(repo, abspaths), strict=True):
         parsed = parse_file(abspath, relpath)
         if parsed.incident is None:
             skipped.append(relpath)
