@@ -50,7 +50,9 @@ def pull_ref(pr: int | None, env: Mapping[str, str]) -> PullRef | str:
     event = _event(env)
     pull = event.get("pull_request") if isinstance(event.get("pull_request"), dict) else {}
     number = pr if pr is not None else pull.get("number")
-    repo = env.get("GITHUB_REPOSITORY") or (event.get("repository") or {}).get("full_name")
+    repository = event.get("repository") if isinstance(event.get("repository"), dict) else {}
+    full_name = repository.get("full_name")
+    repo = env.get("GITHUB_REPOSITORY") or (full_name if isinstance(full_name, str) else None)
     if not isinstance(number, int):
         return "no pull request number (pass --pr N or run on a pull_request event)"
     if not repo:

@@ -197,3 +197,11 @@ def test_team_members_are_read_across_pages(pr: Pr) -> None:
     assert pr.gate() == (0, [])
     pages = [c for c in pr.gh.calls if c.path == "/orgs/acme/teams/support-leads/members"]
     assert len(pages) == 2
+
+
+def test_malformed_event_repository_means_unverified(pr: Pr) -> None:
+    event = {"pull_request": {"number": PR}, "repository": "acme/incidents"}
+    pr.event.write_text(json.dumps(event))
+    code, messages = pr.gate(GITHUB_REPOSITORY="")
+    assert code == 1
+    assert "approvals could not be verified: no repository" in messages[0]
