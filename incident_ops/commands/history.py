@@ -50,24 +50,28 @@ def render_text(history: Any, colour: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run_check(repo: Any, references: tuple[str, ...], tolerance: timedelta) -> list[Any]:
-    """`history` findings for the given incidents (default: all of the repository)."""
+def run_check(
+    repo: Any, references: tuple[str, ...], tolerance: timedelta
+) -> tuple[list[Any], int, int]:
+    """`history` findings for the given incidents (default: all of the repository),
+    with the number of files checked and of those that are valid incidents."""
     from incident_ops.history.audit import audit
     from incident_ops.history.trail import find_file, histories
-    from incident_ops.lint import incident_files
-    from incident_ops.parse.document import read_document
+    from incident_ops.lint import discover, parse_file, relpaths
 
     if references:
         paths = [find_file(repo, ref) for ref in references]
     else:
-        paths = [repo.relpath(p) for p in incident_files(repo.incidents_dir)]
-    found = []
+        paths = relpaths(repo, discover(repo))  # no incidents folder: exit 2, like validate
+    paths = list(dict.fromkeys(paths))
+    found, valid = [], 0
     levels = dict(repo.config.rules)
-    for path, history in histories(repo, list(dict.fromkeys(paths))).items():
-        doc = read_document(f"{repo.root}/{path}", path)
-        lines = doc.front.lines if doc.front is not None else {}
+    for path, history in histories(repo, paths).items():
+        parsed = parse_file(f"{repo.root}/{path}", path)
+        valid += parsed.incident is not None
+        lines = parsed.doc.front.lines if parsed.doc.front is not None else {}
         found += audit(history, tolerance, lines, levels)
-    return sorted(found)
+    return sorted(found), len(paths), valid
 
 
 @click.command("history")
@@ -112,15 +116,13 @@ def history(
     repo = open_repo(root)
     if check:
         from incident_ops.finding import count_levels
-        from incident_ops.lint import incident_files
         from incident_ops.output import RENDERERS, Summary
 
-        found = run_check(
+        found, files, valid = run_check(
             repo, references, parse_tolerance(tolerance or repo.config.history_tolerance)
         )
         errors, warnings = count_levels(found)
-        files = len(references) or len(incident_files(repo.incidents_dir))
-        summary = Summary(files, files, errors, warnings)
+        summary = Summary(files, valid, errors, warnings)
         click.echo(RENDERERS[fmt](found, summary, fmt == "text" and is_tty()), nl=False)
         return 1 if errors else 0
     if len(references) != 1:

@@ -167,3 +167,18 @@ def test_long_history_in_one_pass(tmp_path):
         "updates[0].summary": [None, "step 0"],
     }
     assert [c["at"] for c in changes] == sorted(c["at"] for c in changes)
+
+
+def test_history_check_counts_valid_incidents_and_needs_an_incidents_folder(make_repo):
+    from tests.helpers import MINIMAL, incident
+
+    repo = make_repo({"INC-2026-0001-x.md": incident(MINIMAL), "INC-2026-0002-y.md": "no front"})
+    result = repo.run("history", "--check", "--format", "json")
+    assert result.code == 0, result.err
+    assert result.json()["summary"]["files"] == 2
+    assert result.json()["summary"]["incidents"] == 1
+    import shutil
+
+    shutil.rmtree(repo.root / "incidents")
+    missing = repo.run("history", "--check")
+    assert missing.code == 2 and "no incidents folder" in missing.err
