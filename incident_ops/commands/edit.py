@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import click
@@ -31,6 +32,7 @@ from incident_ops.editing import (
 from incident_ops.errors import GateRefused, IncidentOpsError
 from incident_ops.finding import Finding
 from incident_ops.incidents import load_incident, raw_id
+from incident_ops.index import RepoIndex
 from incident_ops.lint import Parsed, build_index, discover, parse_file
 from incident_ops.models.incident import Incident
 from incident_ops.parse.document import Document, parse_text
@@ -58,6 +60,12 @@ class Target:
     def abspath(self) -> str:
         return os.path.join(self.repo.root, self.relpath)
 
+    @cached_property
+    def index(self) -> RepoIndex:
+        """The cross-file index of the files on disk: built once, though the gate checks
+        both the old and the new text."""
+        return build_index(self.repo, self.parsed)
+
 
 def find_target(repo: Repo, policy: Policy, incident_id: str) -> Target:
     """The one file whose front matter has this id (exit 2 if none or several)."""
@@ -78,9 +86,8 @@ def check_text(target: Target, text: str, now: datetime, rules: tuple[str, ...])
     """Errors of `rules` on `text` as if it were the target's file (nothing is written)."""
     doc = Document(target.relpath)
     parse_text(doc, text)
-    index = build_index(target.repo, target.parsed)
     levels = dict(target.repo.config.rules)
-    ctx = Context(doc, load_incident(doc), target.policy, index, now, levels)
+    ctx = Context(doc, load_incident(doc), target.policy, target.index, now, levels)
     return [f for f in run_rules(ctx) if f.rule in rules and f.level == "error"]
 
 
