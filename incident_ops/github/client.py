@@ -27,6 +27,18 @@ DEFAULT_API = "https://api.github.com"
 SECONDARY_WAIT = 60.0  # GitHub: without Retry-After, wait at least a minute
 
 
+def api_url(environ: Mapping[str, str]) -> str:
+    """GITHUB_API_URL (default api.github.com), refused unless an http(s) URL with a host:
+    PyGithub would fail on it with an internal error."""
+    from urllib.parse import urlsplit
+
+    url = (environ.get("GITHUB_API_URL") or DEFAULT_API).strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"GITHUB_API_URL={url!r} is not an http(s) URL")
+    return url
+
+
 @dataclass(frozen=True)
 class Settings:
     token: str = field(repr=False)
@@ -49,7 +61,7 @@ class Settings:
             raise ConfigError(f"INCIDENT_OPS_RETRY_BASE={base!r} is not a number") from None
         return cls(
             token=token,
-            api_url=(environ.get("GITHUB_API_URL") or DEFAULT_API).rstrip("/"),
+            api_url=api_url(environ),
             base_delay=base_delay,
             max_wait=300.0 if max_wait is None else max_wait,
         )

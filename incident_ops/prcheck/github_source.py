@@ -21,8 +21,6 @@ from incident_ops.prcheck.approvals import Review
 if TYPE_CHECKING:
     from github import Github
 
-DEFAULT_API = "https://api.github.com"
-
 
 @dataclass(frozen=True)
 class PullRef:
@@ -131,8 +129,10 @@ def connect(pr: int | None, env: Mapping[str, str]) -> GitHubApprovals | str:
         return ref
     from github import Auth, Github
 
+    from incident_ops.github.client import api_url
+
     client = Github(
-        base_url=(env.get("GITHUB_API_URL") or DEFAULT_API).rstrip("/"),
+        base_url=api_url(env),
         auth=Auth.Token(token),
         timeout=20,
         lazy=True,

@@ -205,3 +205,9 @@ def test_malformed_event_repository_means_unverified(pr: Pr) -> None:
     code, messages = pr.gate(GITHUB_REPOSITORY="")
     assert code == 1
     assert "approvals could not be verified: no repository" in messages[0]
+
+
+def test_bad_api_url_is_a_usage_error(pr: Pr) -> None:
+    result = pr.check(GITHUB_API_URL="api.example.com")
+    assert result.code == 2
+    assert "GITHUB_API_URL='api.example.com' is not an http(s) URL" in result.err

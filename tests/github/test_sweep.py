@@ -396,3 +396,9 @@ def test_unwritable_step_summary_is_a_warning(gh: FakeGitHub, tmp_path: Path) ->
     assert result.code == 0, result.err
     assert "cannot write GITHUB_STEP_SUMMARY" in result.err
     assert "GitHub API calls:" in result.out
+
+
+def test_bad_api_url_is_a_usage_error(tmp_path: Path) -> None:
+    repo = build(tmp_path)
+    result = run_cli(repo.root, "sweep", env={"GITHUB_TOKEN": "t", "GITHUB_API_URL": "ftp://x"})
+    assert result.code == 2 and "GITHUB_API_URL='ftp://x' is not an http(s) URL" in result.err
