@@ -62,7 +62,7 @@ def sweep(dry_run: bool, commit: bool, max_wait: float, now: str | None, root: s
             records.commit(str(repo.root), changed)
     totals = report.Totals(
         calls=client.calls,
-        writes=client.writes if not dry_run else _planned_writes(outcome),
+        writes=len(outcome.lines) if dry_run else client.writes,  # a dry run: one a line
         recorded=written,
         files=len(changed),
         committed=commit and bool(changed),
@@ -71,13 +71,6 @@ def sweep(dry_run: bool, commit: bool, max_wait: float, now: str | None, root: s
     click.echo(report.text(outcome, plan.skipped + skipped, totals), nl=False)
     write_step_summary(report.markdown(outcome, plan.skipped + skipped, totals))
     return 1 if outcome.failures else 0
-
-
-def _planned_writes(outcome: object) -> int:
-    from incident_ops.github.sweep import Outcome
-
-    assert isinstance(outcome, Outcome)
-    return len(outcome.lines)
 
 
 COMMANDS = {"sweep": sweep}
