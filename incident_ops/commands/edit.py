@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from incident_ops import lifecycle
+from incident_ops.atomic import write_atomic
 from incident_ops.commands.common import load, root_option
 from incident_ops.config import Repo
 from incident_ops.editing import (
@@ -27,7 +28,6 @@ from incident_ops.editing import (
     instant,
     read_text,
     set_key,
-    write_atomic,
 )
 from incident_ops.errors import GateRefused, IncidentOpsError
 from incident_ops.finding import Finding
