@@ -8,8 +8,8 @@ What is read from where, and why:
   its own gate (a repo whose base has no policies yet uses head's);
 - when the PR changes a policy or incident-ops.yaml, every incident at head is validated,
   since a policy change can break files the PR does not touch.
-Cross-file rules (duplicate id, related ids) see the rest of the repo through one
-`lint.build_index` call in `_index`.
+Cross-file rules (duplicate id, related ids, recurrence) see the rest of the repo through
+`lint.build_index`, which reads unchanged files from the index cache (no re-parse).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING
 from incident_ops.config import CONFIG_FILE, Repo
 from incident_ops.errors import PolicyError
 from incident_ops.finding import Finding
-from incident_ops.index import RepoIndex
 from incident_ops.lint import Parsed, build_index, check_parsed, parse_file
 from incident_ops.policy import Policy, load_policy
 from incident_ops.prcheck.approvals import ApprovalSource, Gate, evaluate, gate_findings
@@ -97,11 +96,6 @@ def _policy_at(revs: Revisions, repo: Repo, commit: Commit, dest: str) -> Policy
     return load_policy(os.path.join(dest, folder), dest)
 
 
-def _index(repo: Repo, parsed: dict[str, Parsed]) -> RepoIndex:
-    """The one place pr-check builds the cross-file index (to be cached later)."""
-    return build_index(repo, parsed)
-
-
 def check(
     repo: Repo, revs: Revisions, report: PrReport, now: str | None, source: Source
 ) -> PrReport:
@@ -120,7 +114,11 @@ def check(
         levels = dict(repo.config.rules)
         clock = parse_instant(now, head_policy.calendar().tz)
         findings = check_parsed(
-            report.validated.values(), head_policy, _index(repo, report.validated), clock, levels
+            report.validated.values(),
+            head_policy,
+            build_index(repo, report.validated),
+            clock,
+            levels,
         )
         olds = [c.old for c in report.changes if c.old and c.new and is_incident(repo, c.new)]
         materialize(revs, revs.base, olds, base_dir)
