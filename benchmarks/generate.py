@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from incident_ops.models.policy import DEFAULT_SECTIONS
+from incident_ops.policy.model import DEFAULT_SECTIONS
 
 PROJECT = Path(__file__).resolve().parent.parent
 POLICIES = PROJECT / "policies"

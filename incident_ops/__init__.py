@@ -11,8 +11,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from incident_ops.config import open_repo
-from incident_ops.lint import validate
-from incident_ops.policy import load_policy
+from incident_ops.lint.validate import validate
+from incident_ops.policy.load import load_policy
+from incident_ops.workspace.config import open_repo
 
 __all__ = ["__version__", "load_policy", "open_repo", "validate"]

@@ -10,10 +10,10 @@ from pathlib import Path
 import yaml
 
 from benchmarks.generate import generate
-from incident_ops.config import open_repo
-from incident_ops.lint import validate
-from incident_ops.policy import load_policy
-from incident_ops.timeparse import parse_instant
+from incident_ops.domain.instants import parse_instant
+from incident_ops.lint.validate import validate
+from incident_ops.policy.load import load_policy
+from incident_ops.workspace.config import open_repo
 
 PROJECT = Path(__file__).parent.parent
 

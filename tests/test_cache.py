@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import generate
-from incident_ops import cache, lint
-from incident_ops.config import open_repo
-from incident_ops.index import FIELDS, RepoIndex, entry_for
-from incident_ops.lint import build_index, incident_files, parse_file, relpaths
+from incident_ops.lint import validate as lint
+from incident_ops.lint.validate import build_index, incident_files, parse_file, relpaths
+from incident_ops.workspace import cache
+from incident_ops.workspace.config import open_repo
+from incident_ops.workspace.index import FIELDS, RepoIndex, entry_for
 
 NOW = "2026-11-20T12:00:00+01:00"
 
@@ -218,7 +219,7 @@ def test_validate_cli_same_findings_with_and_without_cache(make_repo):
 
 
 def test_cold_cache_of_many_files_is_filled_on_all_cores(tmp_path, monkeypatch):
-    from incident_ops import parallel
+    from incident_ops.workspace import parallel
 
     generate(tmp_path, 230, seed=4, commits=1)
     repo = open_repo(str(tmp_path))
@@ -303,8 +304,8 @@ def test_misshapen_columns_are_refused(repo, columns):
 
 
 def test_corrupt_cache_gives_the_same_findings_for_one_file(tmp_path):
-    from incident_ops.policy import load_policy
-    from incident_ops.timeparse import parse_instant
+    from incident_ops.domain.instants import parse_instant
+    from incident_ops.policy.load import load_policy
 
     paths = generate(tmp_path, 12, seed=5, commits=1)
     original = tmp_path / paths[2]

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from incident_ops import editing
-from incident_ops.editing import (
+from incident_ops.edit import frontmatter as editing
+from incident_ops.edit.frontmatter import (
     append_item,
     edit_front_matter,
     edit_text,

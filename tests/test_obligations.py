@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from incident_ops.models.incident import Incident
-from incident_ops.obligations import Obligation, obligations
-from incident_ops.policy import Policy, load_policy
+from incident_ops.domain.incident import Incident
+from incident_ops.domain.obligations import Obligation, obligations
+from incident_ops.policy.load import Policy, load_policy
 from tests.helpers import SPEC_POLICY
 
 # SPEC §4 plus a Seoul calendar/department and the rule shapes SPEC mentions.

@@ -7,10 +7,11 @@ import sys
 from pathlib import Path
 
 from benchmarks.generate import generate
-from incident_ops import lint, parallel
-from incident_ops.config import open_repo
-from incident_ops.policy import load_policy
-from incident_ops.timeparse import parse_instant
+from incident_ops.domain.instants import parse_instant
+from incident_ops.lint import validate as lint
+from incident_ops.policy.load import load_policy
+from incident_ops.workspace import parallel
+from incident_ops.workspace.config import open_repo
 
 HEAVY = ("github", "git", "ruamel", "jinja2", "rich")
 NOW = "2026-11-20T12:00:00+01:00"
@@ -97,8 +98,8 @@ def test_worker_errors_reach_the_caller():
 
 
 def test_warm_single_file_run_builds_few_entries(tmp_path, monkeypatch):
-    from incident_ops import cache
-    from incident_ops import index as index_module
+    from incident_ops.workspace import cache
+    from incident_ops.workspace import index as index_module
 
     paths = generate(tmp_path, 150, seed=6, commits=1)
     repo = open_repo(str(tmp_path))

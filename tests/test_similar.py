@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from incident_ops.config import open_repo
-from incident_ops.similar import Index, similar
+from incident_ops.reporting.similar import Index, similar
+from incident_ops.workspace.config import open_repo
 from tests.helpers import incident, run_cli
 
 PROJECT = Path(__file__).resolve().parents[1]

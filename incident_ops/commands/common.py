@@ -9,9 +9,9 @@ from typing import Any, TypeVar
 
 import click
 
-from incident_ops.config import Repo, open_repo
-from incident_ops.policy import Policy, load_policy
-from incident_ops.timeparse import parse_instant
+from incident_ops.domain.instants import parse_instant
+from incident_ops.policy.load import Policy, load_policy
+from incident_ops.workspace.config import Repo, open_repo
 
 F = TypeVar("F", bound=Callable[..., Any])
 

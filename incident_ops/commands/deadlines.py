@@ -12,12 +12,12 @@ from datetime import datetime
 import click
 
 from incident_ops.commands.common import is_tty, load, now_in, now_option, root_option
-from incident_ops.lint import discover, parse_file, relpaths
-from incident_ops.models.incident import Incident
-from incident_ops.obligations import Obligation, obligations
+from incident_ops.domain.incident import Incident
+from incident_ops.domain.obligations import Obligation, obligations
+from incident_ops.lint.validate import discover, parse_file, relpaths
 from incident_ops.output.jsontext import dumps
-from incident_ops.parallel import chunks, two_phase, worker_count
-from incident_ops.policy import Policy
+from incident_ops.policy.load import Policy
+from incident_ops.workspace.parallel import chunks, two_phase, worker_count
 
 COLUMNS = ("incident", "kind", "department/action", "due", "state", "satisfied")
 _STYLES = {"overdue": "bold red", "met-late": "yellow", "pending": "cyan", "met": "green"}

@@ -1,6 +1,6 @@
 """`ack`, `escalate`, `update`, `resolve`, `close`: edit one incident's front matter in place.
 
-Each command plans its change on the parsed incident, applies it with `incident_ops.editing`
+Each command plans its change on the parsed incident, applies it with `edit.frontmatter`
 (only the changed lines differ), validates the would-be file in memory and writes it only
 when the gate passes: `close` refuses on any closure, lifecycle or schema error; the other
 commands refuse only on lifecycle/schema errors their own change would introduce.
@@ -17,11 +17,11 @@ from typing import Any
 
 import click
 
-from incident_ops import lifecycle
-from incident_ops.atomic import write_atomic
 from incident_ops.commands.common import load, root_option
-from incident_ops.config import Repo
-from incident_ops.editing import (
+from incident_ops.domain import stages as lifecycle
+from incident_ops.domain.incident import Incident
+from incident_ops.domain.instants import parse_instant
+from incident_ops.edit.frontmatter import (
     Change,
     append_item,
     edit_text,
@@ -31,15 +31,15 @@ from incident_ops.editing import (
 )
 from incident_ops.errors import GateRefused, IncidentOpsError
 from incident_ops.finding import Finding
-from incident_ops.incidents import load_incident, raw_id
-from incident_ops.index import RepoIndex
-from incident_ops.lint import Parsed, build_index, discover, parse_file
-from incident_ops.models.incident import Incident
+from incident_ops.lint.validate import Parsed, build_index, discover, parse_file
 from incident_ops.parse.document import Document, parse_text
-from incident_ops.policy import Policy
+from incident_ops.policy.load import Policy
 from incident_ops.rules import run_rules
-from incident_ops.rules.base import Context
-from incident_ops.timeparse import parse_instant
+from incident_ops.rules._context import Context
+from incident_ops.workspace.atomic import write_atomic
+from incident_ops.workspace.config import Repo
+from incident_ops.workspace.index import RepoIndex
+from incident_ops.workspace.load import load_incident, raw_id
 
 CLOSE_GATE = ("closure-rca", "closure-prevention", "closure-follow-up", "closure-departments")
 EDIT_GATE = ("syntax", "schema", "lifecycle")

@@ -17,7 +17,7 @@ FORMATS = ("text", "json", "github", "sarif")
 
 def parse_tolerance(text: str) -> timedelta:
     """A wall-clock duration (`30m`, `1h`, `2d`); business units make no sense here."""
-    from incident_ops.durations import parse_duration
+    from incident_ops.domain.durations import parse_duration
 
     try:
         duration = parse_duration(text)
@@ -57,7 +57,7 @@ def run_check(
     with the number of files checked and of those that are valid incidents."""
     from incident_ops.history.audit import audit
     from incident_ops.history.trail import find_file, histories
-    from incident_ops.lint import discover, parse_file, relpaths
+    from incident_ops.lint.validate import discover, parse_file, relpaths
 
     if references:
         paths = [find_file(repo, ref) for ref in references]
@@ -111,7 +111,7 @@ def history(
       incident-ops history INC-2026-0042 --format json
       incident-ops history --check --tolerance 2h --format github
     """
-    from incident_ops.config import open_repo
+    from incident_ops.workspace.config import open_repo
 
     repo = open_repo(root)
     if check:

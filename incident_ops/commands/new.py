@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from incident_ops.commands.common import load, root_option
-from incident_ops.newincident import SOURCES, create
-from incident_ops.timeparse import parse_instant
+from incident_ops.domain.instants import parse_instant
+from incident_ops.edit.new import SOURCES, create
 
 
 @click.command("new")

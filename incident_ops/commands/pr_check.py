@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 import click
 
 from incident_ops.commands.common import is_tty, now_option, root_option
-from incident_ops.config import open_repo
 from incident_ops.finding import count_levels
 from incident_ops.output import RENDERERS, Summary
+from incident_ops.workspace.config import open_repo
 
 if TYPE_CHECKING:
     from incident_ops.prcheck.approvals import ApprovalSource

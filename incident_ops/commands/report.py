@@ -37,9 +37,9 @@ def report(
       incident-ops report --since 2026-11-01 --until 2026-11-30 --output november.md
       incident-ops report --now 2026-11-20T12:00:00+01:00
     """
-    from incident_ops.atomic import write_atomic
     from incident_ops.reporting.load import load_entries
-    from incident_ops.reporting.report import render_report
+    from incident_ops.reporting.management import render_report
+    from incident_ops.workspace.atomic import write_atomic
 
     repo, policy = load(root)
     instant = now_in(policy, now)

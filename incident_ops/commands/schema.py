@@ -6,9 +6,9 @@ import json
 
 import click
 
-from incident_ops.config import ConfigModel
-from incident_ops.models.incident import Incident
-from incident_ops.models.policy import PolicyModel
+from incident_ops.domain.incident import Incident
+from incident_ops.policy.model import PolicyModel
+from incident_ops.workspace.config import ConfigModel
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 KINDS = {

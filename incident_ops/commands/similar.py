@@ -53,8 +53,8 @@ def similar(reference: str | None, text: str | None, limit: int, fmt: str, root:
       incident-ops similar INC-2026-0042
       incident-ops similar --text "billing database failover" --limit 3 --format json
     """
-    from incident_ops.config import open_repo
-    from incident_ops.similar import similar as find_similar
+    from incident_ops.reporting.similar import similar as find_similar
+    from incident_ops.workspace.config import open_repo
 
     if (reference is None) == (text is None):
         raise click.UsageError("give an incident ID or --text, not both")

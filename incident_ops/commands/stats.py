@@ -61,8 +61,8 @@ def stats(
       incident-ops stats --since 2026-10-01 --until 2026-12-31
       incident-ops stats --format json --now 2026-11-20T12:00:00+01:00
     """
-    from incident_ops.metrics import stats as compute
     from incident_ops.reporting.load import load_entries
+    from incident_ops.reporting.metrics import stats as compute
 
     repo, policy = load(root)
     instant = now_in(policy, now)

@@ -36,11 +36,11 @@ def sweep(dry_run: bool, commit: bool, max_wait: float, now: str | None, root: s
       incident-ops sweep --now 2026-11-20T12:00:00+01:00
     """
     from incident_ops.commands.pr_check import write_step_summary
-    from incident_ops.github import records, report
+    from incident_ops.github import records, summary
     from incident_ops.github.client import Client, Settings
     from incident_ops.github.plan import build_plan
     from incident_ops.github.sweep import apply
-    from incident_ops.lint import discover, parse_file
+    from incident_ops.lint.validate import discover, parse_file
 
     settings = Settings.from_env(os.environ, max_wait=max_wait)
     repo, policy = load(root)
@@ -60,7 +60,7 @@ def sweep(dry_run: bool, commit: bool, max_wait: float, now: str | None, root: s
         written, changed = records.record(str(repo.root), outcome.refs)
         if commit and changed:
             records.commit(str(repo.root), changed)
-    totals = report.Totals(
+    totals = summary.Totals(
         calls=client.calls,
         writes=len(outcome.lines) if dry_run else client.writes,  # a dry run: one a line
         recorded=written,
@@ -68,8 +68,8 @@ def sweep(dry_run: bool, commit: bool, max_wait: float, now: str | None, root: s
         committed=commit and bool(changed),
         dry_run=dry_run,
     )
-    click.echo(report.text(outcome, plan.skipped + skipped, totals), nl=False)
-    write_step_summary(report.markdown(outcome, plan.skipped + skipped, totals))
+    click.echo(summary.text(outcome, plan.skipped + skipped, totals), nl=False)
+    write_step_summary(summary.markdown(outcome, plan.skipped + skipped, totals))
     return 1 if outcome.failures else 0
 
 

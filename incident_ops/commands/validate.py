@@ -6,7 +6,7 @@ import click
 
 from incident_ops.commands.common import is_tty, load, now_in, now_option, root_option
 from incident_ops.finding import count_levels
-from incident_ops.lint import validate as run_validate
+from incident_ops.lint.validate import validate as run_validate
 from incident_ops.output import RENDERERS, Summary
 
 

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
-from incident_ops.classify import required_departments
+from incident_ops.domain.incident import Action, Incident
+from incident_ops.domain.obligations import Obligation, obligations
 from incident_ops.github import markers, texts
-from incident_ops.models.incident import Action, Incident
-from incident_ops.obligations import Obligation, obligations
-from incident_ops.policy import Policy
+from incident_ops.policy.classify import required_departments
+from incident_ops.policy.load import Policy
 
 BOT_LABEL = "incident-ops"
 INCIDENT_WIDE = ("acknowledge", "mitigate", "customer-update", "management-update", "rca")

@@ -18,7 +18,7 @@ BOT_IDENTITY = {  # used only when git has no identity configured (a bare CI run
 
 def record(root: str, refs: list[tuple[Record, str]]) -> tuple[int, list[str]]:
     """Set `escalations[].issue` / `actions[].issue`; (references written, files changed)."""
-    from incident_ops.editing import set_action_issue, set_escalation_issue
+    from incident_ops.edit.frontmatter import set_action_issue, set_escalation_issue
 
     written = 0
     changed: list[str] = []

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from incident_ops.domain.incident import Action, Incident
+from incident_ops.domain.obligations import Obligation
 from incident_ops.github import markers
-from incident_ops.models.incident import Action, Incident
-from incident_ops.obligations import Obligation
 
 FOOTER = "_Maintained by incident-ops: change the incident file, not this text._"
 LABELS = {

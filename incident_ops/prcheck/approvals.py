@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Protocol
 
 from incident_ops.finding import Finding
-from incident_ops.policy import Policy
+from incident_ops.policy.load import Policy
 from incident_ops.prcheck.transitions import Transition
 
 RULE = "closure-approval"

@@ -21,11 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from incident_ops.config import CONFIG_FILE, Repo
+from incident_ops.domain.instants import parse_instant
 from incident_ops.errors import PolicyError
 from incident_ops.finding import Finding
-from incident_ops.lint import Parsed, build_index, check_parsed, parse_file
-from incident_ops.policy import Policy, load_policy
+from incident_ops.lint.validate import Parsed, build_index, check_parsed, parse_file
+from incident_ops.policy.load import Policy, load_policy
 from incident_ops.prcheck.approvals import ApprovalSource, Gate, evaluate, gate_findings
 from incident_ops.prcheck.changes import (
     Change,
@@ -36,7 +36,7 @@ from incident_ops.prcheck.changes import (
     under,
 )
 from incident_ops.prcheck.transitions import Transition, transition, transition_findings
-from incident_ops.timeparse import parse_instant
+from incident_ops.workspace.config import CONFIG_FILE, Repo
 
 if TYPE_CHECKING:
     from git import Commit

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from incident_ops.domain.stages import RANK, can_transition
 from incident_ops.finding import Finding
-from incident_ops.lifecycle import RANK, can_transition
 from incident_ops.parse.document import Document
 
 KNOWN = frozenset(RANK) | {"cancelled"}

@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from markupsafe import Markup, escape
 
-from incident_ops.metrics import compliance, median, minutes_between
-from incident_ops.models.incident import Incident
+from incident_ops.domain.incident import Incident
+from incident_ops.reporting.metrics import compliance, median, minutes_between
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 44, 16, 36, 36

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from incident_ops.config import Repo
-from incident_ops.lint import discover, parse_file, relpaths
-from incident_ops.models.incident import Incident
-from incident_ops.obligations import Obligation, obligations
+from incident_ops.domain.incident import Incident
+from incident_ops.domain.obligations import Obligation, obligations
+from incident_ops.lint.validate import discover, parse_file, relpaths
 from incident_ops.parse.document import Document
 from incident_ops.parse.sections import find_section
-from incident_ops.policy import Policy
+from incident_ops.policy.load import Policy
+from incident_ops.workspace.config import Repo
 
 
 @dataclass(frozen=True)

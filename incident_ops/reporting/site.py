@@ -11,16 +11,16 @@ from datetime import datetime
 from importlib.resources import files
 from typing import Any
 
-from incident_ops.atomic import write_atomic
-from incident_ops.config import Repo
 from incident_ops.errors import IncidentOpsError
-from incident_ops.metrics import stats
-from incident_ops.policy import Policy
+from incident_ops.policy.load import Policy
 from incident_ops.reporting import charts
 from incident_ops.reporting.load import Entry, Loaded
+from incident_ops.reporting.management import RESOLVED, action_rows, attention, render_report
 from incident_ops.reporting.markdown import render_markdown
-from incident_ops.reporting.report import RESOLVED, action_rows, attention, render_report
+from incident_ops.reporting.metrics import stats
 from incident_ops.reporting.templating import environment
+from incident_ops.workspace.atomic import write_atomic
+from incident_ops.workspace.config import Repo
 
 PAGE = re.compile(r"^[A-Z]+-\d{4}-\d{4,}\.html$")
 

@@ -31,7 +31,7 @@ from incident_ops.rules import (
     unknown_reference,
     update_overdue,
 )
-from incident_ops.rules.base import Context
+from incident_ops.rules._context import Context
 
 MODULES: tuple[ModuleType, ...] = (
     syntax,

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from incident_ops.domain.obligations import Obligation
 from incident_ops.finding import Finding
-from incident_ops.obligations import Obligation
-from incident_ops.rules.base import Context
-from incident_ops.rules.overdue import findings, key_line
+from incident_ops.rules._context import Context
+from incident_ops.rules._overdue import findings, key_line
 
 ID = "acknowledge-overdue"
 DESCRIPTION = "not acknowledged within the severity's acknowledge target"

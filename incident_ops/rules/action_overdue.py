@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from incident_ops.domain.obligations import Obligation
 from incident_ops.finding import Finding
-from incident_ops.obligations import Obligation
-from incident_ops.rules.base import Context
-from incident_ops.rules.overdue import findings
+from incident_ops.rules._context import Context
+from incident_ops.rules._overdue import findings
 
 ID = "action-overdue"
 DESCRIPTION = "a prevention action is not done by its due date"

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from incident_ops.classify import required_departments
 from incident_ops.finding import Finding
-from incident_ops.rules.base import Context
-from incident_ops.rules.closure import closing_requirements
+from incident_ops.policy.classify import required_departments
+from incident_ops.rules._closure import closing_requirements
+from incident_ops.rules._context import Context
 
 ID = "closure-departments"
 DESCRIPTION = "closed without engaging every required department"

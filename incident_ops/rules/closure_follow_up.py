@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from incident_ops.finding import Finding
-from incident_ops.rules.base import Context
-from incident_ops.rules.closure import closed_requiring
+from incident_ops.rules._closure import closed_requiring
+from incident_ops.rules._context import Context
 
 ID = "closure-follow-up"
 DESCRIPTION = "closed without a final customer update after resolution"

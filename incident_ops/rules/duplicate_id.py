@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from incident_ops.finding import Finding
-from incident_ops.incidents import raw_id
-from incident_ops.rules.base import Context
+from incident_ops.rules._context import Context
+from incident_ops.workspace.load import raw_id
 
 ID = "duplicate-id"
 DESCRIPTION = "two files share an incident id"

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from incident_ops.domain.obligations import Obligation
 from incident_ops.finding import Finding
-from incident_ops.obligations import Obligation
-from incident_ops.rules.base import Context
-from incident_ops.rules.overdue import entry_line, findings
+from incident_ops.rules._context import Context
+from incident_ops.rules._overdue import entry_line, findings
 
 ID = "escalation-overdue"
 DESCRIPTION = "a department was not engaged within its escalation rule's deadline"

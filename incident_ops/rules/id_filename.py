@@ -10,8 +10,8 @@ import posixpath
 from collections.abc import Iterator
 
 from incident_ops.finding import Finding
-from incident_ops.incidents import raw_id
-from incident_ops.rules.base import Context
+from incident_ops.rules._context import Context
+from incident_ops.workspace.load import raw_id
 
 ID = "id-filename"
 DESCRIPTION = "the file name does not start with the incident id"

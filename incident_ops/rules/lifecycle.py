@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
+from incident_ops.domain.incident import TIMESTAMP_FIELDS, Incident
+from incident_ops.domain.stages import RANK, needed_timestamps
 from incident_ops.finding import Finding
-from incident_ops.lifecycle import RANK, needed_timestamps
-from incident_ops.models.incident import TIMESTAMP_FIELDS, Incident
-from incident_ops.parse.schema import dotted
-from incident_ops.rules.base import Context
+from incident_ops.parse.validation import dotted
+from incident_ops.rules._context import Context
 
 ID = "lifecycle"
 DESCRIPTION = "status without its timestamp, timestamps out of order or in the future"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from incident_ops.finding import Finding
 from incident_ops.parse.sections import find_section
-from incident_ops.rules.base import Context
+from incident_ops.rules._context import Context
 
 ID = "missing-section"
 DESCRIPTION = "a required body section is absent"

@@ -35,8 +35,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from incident_ops.finding import Finding
-from incident_ops.index import Entry, entry_for
-from incident_ops.rules.base import Context
+from incident_ops.rules._context import Context
+from incident_ops.workspace.index import Entry, entry_for
 
 ID = "recurrence"
 DESCRIPTION = "repeats an earlier incident without relating it, or its prevention failed"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from incident_ops.finding import Finding
-from incident_ops.rules.base import Context
+from incident_ops.rules._context import Context
 
 ID = "schema"
 DESCRIPTION = "a field is missing, of the wrong type, unknown, or out of its set"

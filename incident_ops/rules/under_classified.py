@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from incident_ops.classify import matching_rules
 from incident_ops.finding import Finding
-from incident_ops.rules.base import Context
+from incident_ops.policy.classify import matching_rules
+from incident_ops.rules._context import Context
 
 ID = "under-classified"
 DESCRIPTION = "a classification rule demands a more severe level"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from incident_ops.finding import Finding
-from incident_ops.rules.base import Context
+from incident_ops.rules._context import Context
 
 ID = "unknown-reference"
 DESCRIPTION = "severity, category, department or related id that does not exist"

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from incident_ops.domain.obligations import Obligation
 from incident_ops.finding import Finding
-from incident_ops.obligations import Obligation
-from incident_ops.rules.base import Context
-from incident_ops.rules.overdue import entry_line, findings
+from incident_ops.rules._context import Context
+from incident_ops.rules._overdue import entry_line, findings
 
 ID = "update-overdue"
 DESCRIPTION = "customer or management update missed at the severity's cadence"

@@ -7,9 +7,9 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from incident_ops.incidents import load_incident
 from incident_ops.parse.document import Document, parse_text
 from incident_ops.parse.yamltree import YamlProblem, parse
+from incident_ops.workspace.load import load_incident
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

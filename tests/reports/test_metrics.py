@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from incident_ops.metrics import (
+from incident_ops.domain.incident import Incident
+from incident_ops.reporting.metrics import (
     compliance,
     durations,
     in_period,
@@ -17,7 +18,6 @@ from incident_ops.metrics import (
     p90,
     summary,
 )
-from incident_ops.models.incident import Incident
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from incident_ops.lifecycle import can_transition, needed_timestamps
+from incident_ops.domain.stages import can_transition, needed_timestamps
 from tests.helpers import MINIMAL, incident
 from tests.rules.util import lint
 

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incident_ops.calendars import MIDNIGHT, Calendar, parse_days, parse_hours
-from incident_ops.durations import Duration, parse_duration
+from incident_ops.domain.durations import Duration, parse_duration
+from incident_ops.policy.calendars import MIDNIGHT, Calendar, parse_days, parse_hours
 
 BERLIN = Calendar.build(
     "default", "Europe/Berlin", "mon-fri", "09:00-18:00", country="DE", dates=[date(2026, 12, 24)]

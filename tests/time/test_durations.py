@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incident_ops.durations import Duration, parse_duration, wall_clock_add
+from incident_ops.domain.durations import Duration, parse_duration, wall_clock_add
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

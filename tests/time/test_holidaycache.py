@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
-from incident_ops.calendars import Calendar
-from incident_ops.holidaycache import HolidayStore
+from incident_ops.policy.calendars import Calendar
+from incident_ops.policy.holidaystore import HolidayStore
 from tests.helpers import MINIMAL, incident
 
 

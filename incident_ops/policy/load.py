@@ -13,15 +13,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from incident_ops.calendars import Calendar, parse_days, parse_hours
-from incident_ops.conditions import check_when
+from incident_ops.domain.incident import TIMESTAMP_FIELDS
 from incident_ops.errors import PolicyError
-from incident_ops.holidaycache import HolidayStore
-from incident_ops.models.incident import TIMESTAMP_FIELDS
-from incident_ops.models.policy import RECURRENCE_MATCH, CalendarSpec, PolicyModel, Severity
 from incident_ops.parse.document import MAX_BYTES
-from incident_ops.parse.schema import Loc, problems
+from incident_ops.parse.validation import Loc, problems
 from incident_ops.parse.yamltree import Tree, YamlProblem, parse
+from incident_ops.policy.calendars import Calendar, parse_days, parse_hours
+from incident_ops.policy.conditions import check_when
+from incident_ops.policy.holidaystore import HolidayStore
+from incident_ops.policy.model import RECURRENCE_MATCH, CalendarSpec, PolicyModel, Severity
 
 Located = tuple[Loc, str]
 

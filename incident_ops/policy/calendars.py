@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from incident_ops.durations import Duration, require_aware, wall_clock_add
-from incident_ops.holidaycache import MEMORY, HolidayDates, HolidayStore
+from incident_ops.domain.durations import Duration, require_aware, wall_clock_add
+from incident_ops.policy.holidaystore import MEMORY, HolidayDates, HolidayStore
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from incident_ops.errors import ConfigError, PolicyError
-from incident_ops.parse.schema import problems
+from incident_ops.parse.validation import problems
 from incident_ops.parse.yamltree import YamlProblem, parse
 
 CONFIG_FILE = "incident-ops.yaml"

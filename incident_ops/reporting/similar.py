@@ -22,8 +22,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from incident_ops.config import Repo
 from incident_ops.errors import IncidentOpsError
+from incident_ops.workspace.config import Repo
 
 CACHE = os.path.join(".incident-ops", "similar.sqlite")
 SCHEMA = "1"
@@ -111,7 +111,7 @@ def tokens(text: str) -> list[str]:
 
 def record_of(abspath: str, relpath: str) -> Record:
     """Read one incident file into a Record (whatever of it parses)."""
-    from incident_ops.lint import parse_file
+    from incident_ops.lint.validate import parse_file
     from incident_ops.parse.sections import find_section
 
     parsed = parse_file(abspath, relpath)
@@ -179,7 +179,7 @@ class Index:
 
     def refresh(self) -> None:
         """Re-read new and changed files, forget deleted ones."""
-        from incident_ops.lint import incident_files
+        from incident_ops.lint.validate import incident_files
 
         if not os.path.isdir(self.repo.incidents_dir):
             raise IncidentOpsError(f"no incidents folder {self.repo.config.incidents!r}")

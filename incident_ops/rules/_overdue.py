@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
+from incident_ops.domain.obligations import Obligation
 from incident_ops.finding import Finding
-from incident_ops.obligations import Obligation
-from incident_ops.rules.base import Context
+from incident_ops.rules._context import Context
 
 LineOf = Callable[[Context, Obligation], int]
 Describe = Callable[[Obligation], str]

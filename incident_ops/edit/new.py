@@ -9,10 +9,10 @@ from datetime import datetime
 from importlib import resources
 from string import Template
 
-from incident_ops.config import Repo
 from incident_ops.errors import ConfigError
-from incident_ops.lint import incident_files
-from incident_ops.policy import Policy
+from incident_ops.lint.validate import incident_files
+from incident_ops.policy.load import Policy
+from incident_ops.workspace.config import Repo
 
 SOURCES = ("monitoring", "customer", "staff", "security-log", "vendor")
 

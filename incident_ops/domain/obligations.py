@@ -40,13 +40,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Literal
 
-from incident_ops import lifecycle
-from incident_ops.calendars import Calendar
-from incident_ops.conditions import matches
-from incident_ops.durations import Duration, wall_clock_add
-from incident_ops.models.incident import Incident
-from incident_ops.models.policy import EscalationRule, Severity
-from incident_ops.policy import Policy
+from incident_ops.domain import stages as lifecycle
+from incident_ops.domain.durations import Duration, wall_clock_add
+from incident_ops.domain.incident import Incident
+from incident_ops.policy.calendars import Calendar
+from incident_ops.policy.conditions import matches
+from incident_ops.policy.load import Policy
+from incident_ops.policy.model import EscalationRule, Severity
 
 Kind = Literal[
     "acknowledge", "mitigate", "escalate", "customer-update", "management-update", "rca", "action"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from incident_ops.domain.incident import Incident
 from incident_ops.finding import Finding
-from incident_ops.models.incident import Incident
-from incident_ops.models.policy import Severity
 from incident_ops.parse.sections import find_section
-from incident_ops.rules.base import Context
+from incident_ops.policy.model import Severity
+from incident_ops.rules._context import Context
 
 
 def closed_requiring(ctx: Context, requirement: str) -> Incident | None:

@@ -12,9 +12,9 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from incident_ops.incidents import raw_id
-from incident_ops.models.incident import Incident
+from incident_ops.domain.incident import Incident
 from incident_ops.parse.document import Document
+from incident_ops.workspace.load import raw_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from incident_ops.atomic import write_atomic
+from incident_ops.edit.linemerge import distance, indent_styles, merge
 from incident_ops.errors import IncidentOpsError
-from incident_ops.linemerge import distance, indent_styles, merge
 from incident_ops.parse.document import MAX_BYTES
 from incident_ops.parse.yamltree import YamlProblem, parse
+from incident_ops.workspace.atomic import write_atomic
 
 if TYPE_CHECKING:
     from ruamel.yaml import YAML

@@ -2,7 +2,7 @@
 
 Durations are parsed once, when policies load, so a typo such as `1.5h` or `soon`
 becomes a clear policy error instead of a wrong deadline later. Business units need a
-calendar to mean anything; their arithmetic lives in `incident_ops.calendars`.
+calendar to mean anything; their arithmetic lives in `incident_ops.policy.calendars`.
 """
 
 from __future__ import annotations

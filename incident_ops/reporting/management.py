@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from incident_ops.metrics import KINDS, compliance, durations, select, stats
-from incident_ops.models.incident import Action
-from incident_ops.policy import Policy
+from incident_ops.domain.incident import Action
+from incident_ops.policy.load import Policy
 from incident_ops.reporting.load import Entry, Loaded
+from incident_ops.reporting.metrics import KINDS, compliance, durations, select, stats
 from incident_ops.reporting.templating import environment
 
 SIGNIFICANT_LEVELS = 2

@@ -13,7 +13,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-from incident_ops.models.incident import Incident
+from incident_ops.domain.incident import Incident
 
 Operator = Callable[[Any, Any], bool]
 

@@ -8,17 +8,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
 
-from incident_ops import cache, parallel
-from incident_ops.config import Repo
+from incident_ops.domain.incident import Incident
 from incident_ops.errors import ConfigError
 from incident_ops.finding import Finding
-from incident_ops.incidents import load_incident
-from incident_ops.index import Entries, Entry, RepoIndex, entry_for
-from incident_ops.models.incident import Incident
 from incident_ops.parse.document import Document, read_document
-from incident_ops.policy import Policy
+from incident_ops.policy.load import Policy
 from incident_ops.rules import run_rules
-from incident_ops.rules.base import Context
+from incident_ops.rules._context import Context
+from incident_ops.workspace import cache, parallel
+from incident_ops.workspace.config import Repo
+from incident_ops.workspace.index import Entries, Entry, RepoIndex, entry_for
+from incident_ops.workspace.load import load_incident
 
 
 @dataclass

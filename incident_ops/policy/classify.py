@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from incident_ops.conditions import matches
-from incident_ops.models.incident import Incident
-from incident_ops.models.policy import ClassificationRule
-from incident_ops.policy import Policy
+from incident_ops.domain.incident import Incident
+from incident_ops.policy.conditions import matches
+from incident_ops.policy.load import Policy
+from incident_ops.policy.model import ClassificationRule
 
 
 def matching_rules(incident: Incident, policy: Policy) -> list[ClassificationRule]:

@@ -69,7 +69,7 @@ class HolidayStore:
             return
         data = {"format": FORMAT, "package": package_version(), "valid": sorted(self.valid)}
         data["years"] = self.years
-        from incident_ops.atomic import write_atomic  # tempfile: only when writing
+        from incident_ops.workspace.atomic import write_atomic  # tempfile: only when writing
 
         try:
             write_atomic(self.path, json.dumps(data))

@@ -8,15 +8,15 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from incident_ops.domain.incident import Incident
 from incident_ops.finding import Finding, Level
-from incident_ops.incidents import raw_id
-from incident_ops.index import RepoIndex
-from incident_ops.models.incident import Incident
 from incident_ops.parse.document import Document
-from incident_ops.policy import Policy
+from incident_ops.policy.load import Policy
+from incident_ops.workspace.index import RepoIndex
+from incident_ops.workspace.load import raw_id
 
 if TYPE_CHECKING:
-    from incident_ops.obligations import Obligation
+    from incident_ops.domain.obligations import Obligation
 
 
 @dataclass
@@ -53,7 +53,7 @@ class Context:
     @cached_property
     def obligations(self) -> list[Obligation]:
         """Deadlines of this incident as of `now`, computed once for all overdue rules."""
-        from incident_ops.obligations import obligations
+        from incident_ops.domain.obligations import obligations
 
         assert self.incident is not None
         return obligations(self.incident, self.policy, self.now)

@@ -22,10 +22,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from incident_ops.classify import required_departments
-from incident_ops.models.incident import Incident
-from incident_ops.obligations import KINDS, STATES, Obligation
-from incident_ops.policy import Policy
+from incident_ops.domain.incident import Incident
+from incident_ops.domain.obligations import KINDS, STATES, Obligation
+from incident_ops.policy.classify import required_departments
+from incident_ops.policy.load import Policy
 
 NO_DEPARTMENT = "unassigned"
 Number = int | float

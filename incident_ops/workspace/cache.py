@@ -31,7 +31,7 @@ from datetime import datetime
 from itertools import chain
 from typing import Any, NamedTuple
 
-from incident_ops.index import FIELDS, Entries, Entry
+from incident_ops.workspace.index import FIELDS, Entries, Entry
 
 _KINDS = tuple(str(f.type) for f in fields(Entry))  # annotations are strings (PEP 563)
 # A new Entry field changes the version, so an old cache is rebuilt, not misread.
@@ -252,7 +252,9 @@ def save(root: str, stored: Mapping[str, tuple[Key, Row]]) -> None:
 
     Equal values are made one object, which pickle then writes once.
     """
-    from incident_ops.atomic import write_atomic  # only when writing: tempfile costs ~5 ms
+    from incident_ops.workspace.atomic import (
+        write_atomic,  # only when writing: tempfile costs ~5 ms
+    )
 
     shared: dict[Any, Any] = {}
 

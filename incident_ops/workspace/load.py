@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from incident_ops.models.incident import Incident, drop_nulls
+from incident_ops.domain.incident import Incident, drop_nulls
 from incident_ops.parse.document import Document, Problem
-from incident_ops.parse.schema import problems
+from incident_ops.parse.validation import problems
 
 
 def load_incident(doc: Document) -> Incident | None:

@@ -14,8 +14,8 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from incident_ops.durations import Duration, parse_duration
-from incident_ops.models.incident import Status
+from incident_ops.domain.durations import Duration, parse_duration
+from incident_ops.domain.incident import Status
 
 
 def _duration(value: Any) -> Duration:

@@ -1,0 +1,2 @@
+"""Running the rules: files of a workspace → findings, with the rule levels of
+`incident-ops.yaml` applied in one place."""

@@ -1,1 +1,0 @@
-"""Typed models of incident files and policies (pydantic v2)."""
