@@ -15,12 +15,23 @@ import pytest
 
 from benchmarks.generate import generate
 from incident_ops.lint import validate as lint
-from incident_ops.lint.validate import build_index, incident_files, parse_file, relpaths
 from incident_ops.workspace import cache
 from incident_ops.workspace.config import open_repo
+from incident_ops.workspace.files import incident_files, relpaths
 from incident_ops.workspace.index import FIELDS, RepoIndex, entry_for
+from incident_ops.workspace.workspace import Workspace
 
 NOW = "2026-11-20T12:00:00+01:00"
+
+
+def build_index(repo, fresh_entries) -> RepoIndex:
+    return Workspace(repo).index(fresh_entries)
+
+
+def _file(repo) -> str:
+    """The index cache file of a repository (a `Repo`, or a test repo by its root)."""
+    directory = getattr(repo, "cache_dir", None) or open_repo(str(repo.root)).cache_dir
+    return cache.cache_file(directory)
 
 
 def fresh(repo) -> dict:
@@ -28,8 +39,8 @@ def fresh(repo) -> dict:
     files = incident_files(repo.incidents_dir)
     out = {}
     for abspath, rel in zip(files, relpaths(repo, files), strict=True):
-        parsed = parse_file(abspath, rel)
-        out[rel] = entry_for(parsed.doc, parsed.incident)
+        record = Workspace.read(abspath, rel)
+        out[rel] = entry_for(record.doc, record.incident)
     return out
 
 
@@ -57,12 +68,12 @@ def retitle(repo, index: int, title: str) -> str:
 
 
 def test_cold_cache_is_written_and_then_used(repo):
-    target = Path(cache.cache_file(repo.root))
+    target = Path(_file(repo))
     assert not target.exists()
     first = built(repo)
     assert first == fresh(repo)
     assert target.exists()
-    stored = cache.load(repo.root)
+    stored = cache.load(_file(repo))
     assert set(stored) == set(first)
     assert built(repo) == first
 
@@ -70,13 +81,13 @@ def test_cold_cache_is_written_and_then_used(repo):
 def test_cached_entries_are_used_not_reparsed(repo, monkeypatch):
     built(repo)
     calls: list[str] = []
-    original = lint.parse_file
+    original = Workspace.read
 
     def spy(abspath, relpath):
         calls.append(relpath)
         return original(abspath, relpath)
 
-    monkeypatch.setattr(lint, "parse_file", spy)
+    monkeypatch.setattr(Workspace, "read", staticmethod(spy))
     index = build_index(repo, {})
     assert len(index.entries) == 12
     assert calls == []  # every entry came from the cache
@@ -96,22 +107,22 @@ def test_cached_entries_are_used_not_reparsed(repo, monkeypatch):
 )
 def test_corrupt_cache_is_rebuilt(repo, damage):
     built(repo)
-    target = Path(cache.cache_file(repo.root))
+    target = Path(_file(repo))
     if damage:
         target.write_bytes(damage)
     else:
         target.write_bytes(target.read_bytes()[:100])  # truncated
     assert built(repo) == fresh(repo)
-    assert cache.load(repo.root)  # rewritten, readable again
+    assert cache.load(_file(repo))  # rewritten, readable again
 
 
 def test_entry_with_wrong_types_is_not_trusted(repo):
     built(repo)
-    stored = cache.load(repo.root)
+    stored = cache.load(_file(repo))
     path = sorted(stored)[0]
     key, fields = stored[path]
     stored[path] = (key, (fields[0], 42, *fields[2:]))  # id of the wrong type
-    cache.save(repo.root, stored)
+    cache.save(_file(repo), stored)
     assert built(repo) == fresh(repo)
 
 
@@ -123,7 +134,7 @@ def test_cache_with_code_is_refused(repo, tmp_path):
         def __reduce__(self):
             return (os.system, (f"touch {marker}",))
 
-    Path(cache.cache_file(repo.root)).write_bytes(pickle.dumps(Evil()))
+    Path(_file(repo)).write_bytes(pickle.dumps(Evil()))
     assert built(repo) == fresh(repo)
     assert not marker.exists()
 
@@ -144,14 +155,14 @@ def test_committed_edit_changes_blob_key(tmp_path):
     git(tmp_path, "add", "-A")
     git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "edit")
     assert built(repo)[repo.relpath(path)].title == "Committed title"
-    key = cache.load(repo.root)[repo.relpath(path)][0]
+    key = cache.load(_file(repo))[repo.relpath(path)][0]
     blob = subprocess.run(
         ["git", "rev-parse", f"HEAD:{repo.relpath(path)}"], cwd=tmp_path, capture_output=True
     )
     assert key == blob.stdout.decode().strip()
 
 
-def test_tracked_symlink_is_always_reparsed(tmp_path):
+def test_tracked_symlink_is_never_followed_nor_cached(tmp_path):
     paths = generate(tmp_path, 6, seed=1, commits=1)
     target = tmp_path / "elsewhere.txt"
     text = (tmp_path / paths[0]).read_text().replace(Path(paths[0]).name[:13], "INC-2030-0001")
@@ -162,10 +173,11 @@ def test_tracked_symlink_is_always_reparsed(tmp_path):
     git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "link")
     repo = open_repo(str(tmp_path))
     rel = repo.relpath(str(link))
-    assert built(repo)[rel].id == "INC-2030-0001"
-    target.write_text(text.replace("INC-2030-0001", "INC-2030-0002"))  # link blob unchanged
-    assert built(repo)[rel].id == "INC-2030-0002"
-    assert rel not in cache.load(repo.root)
+    assert built(repo)[rel].id is None  # the target outside the folder is never read
+    assert rel not in cache.load(_file(repo))
+    record = Workspace.read(str(link), rel)
+    assert [(p.rule, p.line) for p in record.doc.problems] == [("syntax", 1)]
+    assert "symbolic link" in record.doc.problems[0].message
 
 
 def test_new_and_deleted_files(repo):
@@ -178,11 +190,11 @@ def test_new_and_deleted_files(repo):
     assert repo.relpath(files[0]) not in entries
     assert entries[repo.relpath(str(extra))].id == "INC-2030-0001"
     assert entries == fresh(repo)
-    assert repo.relpath(files[0]) not in cache.load(repo.root)
+    assert repo.relpath(files[0]) not in cache.load(_file(repo))
 
 
 def test_unwritable_cache_folder_still_answers(repo):
-    folder = Path(repo.root) / cache.FOLDER
+    folder = Path(repo.cache_dir)
     folder.write_text("a file where the folder should be")
     assert built(repo) == fresh(repo)
 
@@ -196,7 +208,7 @@ def test_worktree_flag_controls_what_fresh_entries_store(repo):
     fake = replace(other, title="from another revision")
     index = build_index(repo, {rel: fake})
     assert index.entries[rel].title == "from another revision"
-    assert cache.load(repo.root)[rel][1][2] == other.title  # not stored
+    assert cache.load(_file(repo))[rel][1][2] == other.title  # not stored
     assert built(repo)[rel].title == other.title
 
 
@@ -210,10 +222,10 @@ def test_validate_cli_same_findings_with_and_without_cache(make_repo):
         }
     )
     first = repo.run("validate", "--format", "json", "--now", NOW).json()
-    assert cache.load(str(repo.root)) == {}  # untracked files are never cached
+    assert cache.load(_file(repo)) == {}  # untracked files are never cached
     git(repo.root, "add", "-A")
     staged = repo.run("validate", "--format", "json", "--now", NOW).json()
-    assert len(cache.load(str(repo.root))) == 2
+    assert len(cache.load(_file(repo))) == 2
     again = repo.run("validate", "--format", "json", "--now", NOW).json()
     assert first == staged == again
 
@@ -226,7 +238,7 @@ def test_cold_cache_of_many_files_is_filled_on_all_cores(tmp_path, monkeypatch):
     monkeypatch.setenv(parallel.JOBS_VARIABLE, "2")
     assert parallel.worker_count(230) == 2
     assert built(repo) == fresh(repo)
-    assert len(cache.load(repo.root)) == 230
+    assert len(cache.load(_file(repo))) == 230
 
 
 def test_warm_index_builds_entries_only_when_asked(repo):
@@ -270,15 +282,15 @@ def test_index_shipped_to_a_worker_is_the_same(repo):
 )
 def test_one_bad_value_makes_the_whole_cache_rebuilt(repo, field, bad):
     built(repo)
-    stored = cache.load(repo.root)
+    stored = cache.load(_file(repo))
     path = sorted(stored)[4]
     key, row = stored[path]
     position = FIELDS.index(field)
     stored[path] = (key, (*row[:position], bad, *row[position + 1 :]))
-    cache.save(repo.root, stored)
-    assert cache.read(repo.root) is None  # refused as a whole, on reading
+    cache.save(_file(repo), stored)
+    assert cache.read(_file(repo)) is None  # refused as a whole, on reading
     assert built(repo) == fresh(repo)
-    rows = {rel: row for rel, (_, row) in cache.load(repo.root).items()}
+    rows = {rel: row for rel, (_, row) in cache.load(_file(repo)).items()}
     assert rows == {rel: cache._encode(entry) for rel, entry in fresh(repo).items()}
 
 
@@ -294,13 +306,13 @@ def test_one_bad_value_makes_the_whole_cache_rebuilt(repo, field, bad):
 )
 def test_misshapen_columns_are_refused(repo, columns):
     built(repo)
-    with open(cache.cache_file(repo.root), "rb") as handle:
+    with open(_file(repo), "rb") as handle:
         magic, version, keys, stored = pickle.load(handle)
     damaged = (magic, version, keys, columns(stored[0], stored[1:]))
-    Path(cache.cache_file(repo.root)).write_bytes(pickle.dumps(damaged))
-    assert cache.read(repo.root) is None
+    Path(_file(repo)).write_bytes(pickle.dumps(damaged))
+    assert cache.read(_file(repo)) is None
     assert built(repo) == fresh(repo)
-    assert cache.read(repo.root) is not None
+    assert cache.read(_file(repo)) is not None
 
 
 def test_corrupt_cache_gives_the_same_findings_for_one_file(tmp_path):
@@ -322,15 +334,15 @@ def test_corrupt_cache_gives_the_same_findings_for_one_file(tmp_path):
 
     expected = findings()
     assert "duplicate-id" in {f.rule for f in expected}
-    stored = cache.load(repo.root)
+    stored = cache.load(_file(repo))
     assert len(stored) == 13
     for bad in (("id", 7), ("detected_at", "garbage")):
         key, row = stored[paths[2]]
         position = FIELDS.index(bad[0])
         damaged = {**stored, paths[2]: (key, (*row[:position], bad[1], *row[position + 1 :]))}
-        cache.save(repo.root, damaged)
+        cache.save(_file(repo), damaged)
         assert findings() == expected
-        assert cache.load(repo.root) == stored  # rebuilt
+        assert cache.load(_file(repo)) == stored  # rebuilt
 
 
 def test_listing_walks_like_os_walk(tmp_path):

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from incident_ops.edit import frontmatter as editing
 from incident_ops.edit.frontmatter import (
     append_item,
     edit_front_matter,
@@ -228,7 +227,7 @@ def test_crash_at_replace_keeps_original_and_removes_temp_file(tmp_path, monkeyp
     def fail(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(editing.os, "replace", fail)
+    monkeypatch.setattr("os.replace", fail)
     with pytest.raises(OSError, match="No space"):
         edit_front_matter(path, lambda data: set_key(data, "status", "acknowledged"))
     assert _read(path) == TEXT

@@ -48,10 +48,10 @@ def test_a_new_incident_validates_and_only_lacks_what_is_unknown(make_repo):
 def test_new_uses_the_year_of_detection_and_never_overwrites(make_repo):
     repo = make_repo({})
     args = ["--severity", "SEV3", "--category", "service-failure"]
-    first = repo.run("new", "--title", "A", *args, "--detected-at", "2027-01-02T10:00:00+01:00")
-    second = repo.run("new", "--title", "A", *args, "--detected-at", "2027-01-02T11:00:00+01:00")
-    assert first.out.strip() == "incidents/2027/INC-2027-0001-a.md"
-    assert second.out.strip() == "incidents/2027/INC-2027-0002-a.md"
+    first = repo.run("new", "--title", "A", *args, "--detected-at", "2025-01-02T10:00:00+01:00")
+    second = repo.run("new", "--title", "A", *args, "--detected-at", "2025-01-02T11:00:00+01:00")
+    assert first.out.strip() == "incidents/2025/INC-2025-0001-a.md"
+    assert second.out.strip() == "incidents/2025/INC-2025-0002-a.md"
 
 
 def test_new_refuses_unknown_severity_and_category(make_repo):

@@ -12,6 +12,8 @@ from incident_ops.lint import validate as lint
 from incident_ops.policy.load import load_policy
 from incident_ops.workspace import parallel
 from incident_ops.workspace.config import open_repo
+from incident_ops.workspace.load import Record
+from incident_ops.workspace.workspace import Workspace
 
 HEAVY = ("github", "git", "ruamel", "jinja2", "rich")
 NOW = "2026-11-20T12:00:00+01:00"
@@ -40,17 +42,17 @@ def test_validate_imports_no_heavy_library(tmp_path):
 def test_one_changed_file_is_the_only_one_parsed(tmp_path, monkeypatch):
     paths = generate(tmp_path, 40, seed=2, commits=1)
     repo = open_repo(str(tmp_path))
-    lint.build_index(repo, {})  # warms the cache
+    Workspace(repo).index({})  # warms the cache
     changed = tmp_path / paths[7]
     changed.write_text(changed.read_text().replace("\ntitle: ", "\ntitle: Edited ", 1))
     parsed: list[str] = []
-    original = lint.parse_file
+    original = Workspace.read
 
-    def counting(abspath: str, relpath: str) -> lint.Parsed:
+    def counting(abspath: str, relpath: str) -> Record:
         parsed.append(relpath)
         return original(abspath, relpath)
 
-    monkeypatch.setattr(lint, "parse_file", counting)
+    monkeypatch.setattr(Workspace, "read", staticmethod(counting))
     policy = load_policy(repo.policies_dir, repo.root)
     report = lint.validate(
         repo, policy, parse_instant(NOW, policy.calendar().tz), [str(tmp_path / paths[3])]
@@ -107,7 +109,7 @@ def test_warm_single_file_run_builds_few_entries(tmp_path, monkeypatch):
     now = parse_instant(NOW, policy.calendar().tz)
     target = [str(tmp_path / paths[75])]
     cold = lint.validate(repo, policy, now, target)  # fills the cache
-    assert len(cache.load(repo.root)) == 150
+    assert len(cache.load(cache.cache_file(repo.cache_dir))) == 150
     built: list[str] = []
     real = index_module.Entry
 

@@ -105,7 +105,7 @@ def test_cache_is_updated_only_for_changed_files(tmp_path):
     index.refresh()
     assert index.updated == []
     index.close()
-    assert (root / ".incident-ops" / "similar.sqlite").exists()
+    assert (Path(repo.cache_dir) / "similar.sqlite").exists()
     path = root / "incidents" / "2026" / "INC-2026-0003-x.md"
     path.write_text(path.read_text().replace("Disk full on the metrics cluster",
                                              "Mail relay certificate rotation missed"))  # fmt: skip

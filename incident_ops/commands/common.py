@@ -34,10 +34,19 @@ def now_option(func: F) -> F:
     )(func)
 
 
+def repository(root: str | None) -> Repo:
+    """The repository, its `incident-ops.yaml` checked (an unknown rule id is exit 2)."""
+    from incident_ops.lint.levels import Levels
+
+    repo = open_repo(root)
+    Levels.of(repo)
+    return repo
+
+
 def load(root: str | None) -> tuple[Repo, Policy]:
     """The repository and its validated policy (PolicyError → exit 2 at the boundary)."""
-    repo = open_repo(root)
-    return repo, load_policy(repo.policies_dir, repo.root)
+    repo = repository(root)
+    return repo, load_policy(repo.policies_dir, repo.root, repo.cache_dir)
 
 
 def now_in(policy: Policy, text: str | None) -> datetime:

@@ -57,19 +57,21 @@ def run_check(
     with the number of files checked and of those that are valid incidents."""
     from incident_ops.history.audit import audit
     from incident_ops.history.trail import find_file, histories
-    from incident_ops.lint.validate import discover, parse_file, relpaths
+    from incident_ops.lint.levels import Levels
+    from incident_ops.workspace.workspace import Workspace
 
+    workspace = Workspace(repo)
     if references:
         paths = [find_file(repo, ref) for ref in references]
-    else:
-        paths = relpaths(repo, discover(repo))  # no incidents folder: exit 2, like validate
+    else:  # no incidents folder: exit 2, like validate
+        paths = [relpath for _, relpath in workspace.files()]
     paths = list(dict.fromkeys(paths))
     found, valid = [], 0
-    levels = dict(repo.config.rules)
+    levels = Levels.of(repo)
     for path, history in histories(repo, paths).items():
-        parsed = parse_file(f"{repo.root}/{path}", path)
-        valid += parsed.incident is not None
-        lines = parsed.doc.front.lines if parsed.doc.front is not None else {}
+        record = workspace.read(f"{repo.root}/{path}", path)
+        valid += record.incident is not None
+        lines = record.doc.front.lines if record.doc.front is not None else {}
         found += audit(history, tolerance, lines, levels)
     return sorted(found), len(paths), valid
 
@@ -111,9 +113,9 @@ def history(
       incident-ops history INC-2026-0042 --format json
       incident-ops history --check --tolerance 2h --format github
     """
-    from incident_ops.workspace.config import open_repo
+    from incident_ops.commands.common import repository
 
-    repo = open_repo(root)
+    repo = repository(root)
     if check:
         from incident_ops.finding import count_levels
         from incident_ops.output import RENDERERS, Summary

@@ -10,21 +10,11 @@ import click
 from incident_ops.commands.common import is_tty, now_option, root_option
 from incident_ops.finding import count_levels
 from incident_ops.output import RENDERERS, Summary
+from incident_ops.output.step_summary import write_step_summary
 from incident_ops.workspace.config import open_repo
 
 if TYPE_CHECKING:
     from incident_ops.prcheck.approvals import ApprovalSource
-
-
-def write_step_summary(text: str) -> None:
-    """Append to $GITHUB_STEP_SUMMARY when set; a write failure is a warning, not a crash."""
-    path = os.environ.get("GITHUB_STEP_SUMMARY")
-    if path:
-        try:
-            with open(path, "a", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as error:
-            click.echo(f"incident-ops: cannot write GITHUB_STEP_SUMMARY: {error}", err=True)
 
 
 @click.command("pr-check")

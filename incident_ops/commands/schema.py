@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 
 import click
+from pydantic import BaseModel
 
 from incident_ops.domain.incident import Incident
 from incident_ops.policy.model import PolicyModel
 from incident_ops.workspace.config import ConfigModel
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-KINDS = {
+KINDS: dict[str, tuple[type[BaseModel], str]] = {
     "incident": (Incident, "incident-ops incident front matter"),
     "policy": (PolicyModel, "incident-ops policies (policies/*.yaml, merged)"),
     "config": (ConfigModel, "incident-ops.yaml"),

@@ -3,31 +3,39 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from incident_ops.commands.common import root_option
 
+if TYPE_CHECKING:
+    from incident_ops.reporting.similar import Query, Result
 
-def render_text(query: object, results: list) -> str:
+
+def render_text(query: Query, results: list[Result]) -> str:
     """Each result with its root-cause summary and prevention actions."""
-    label = getattr(query, "id", None) or repr(getattr(query, "title", ""))
+    from incident_ops.reporting.similar import section_text
+
+    label = query.id or repr(query.title)
     if not results:
         return f"No earlier incident like {label}.\n"
     lines = [f"Earlier incidents like {label}:"]
     for rank, result in enumerate(results, 1):
-        record = result.record
-        lines.append(f"\n{rank}. {record.id}  (score {result.score:g})  {record.title}")
+        record, incident = result.record, result.record.incident
+        title = incident.title if incident is not None else ""
+        lines.append(f"\n{rank}. {record.id}  (score {result.score:g})  {title}")
         lines.append(f"   {record.path}")
-        cause = record.root_cause or {}
-        summary = cause.get("summary") or (record.rca.split("\n\n")[0] if record.rca else "")
+        cause = incident.root_cause if incident is not None else None
+        rca = section_text(record, "Root cause analysis")
+        summary = (cause.summary if cause else None) or (rca.split("\n\n")[0] if rca else "")
         if cause or summary:
-            lines.append(
-                f"   root cause: {cause.get('category') or '?'} — {summary or '(no summary)'}"
-            )
-        if record.actions:
+            category = cause.category if cause else "?"
+            lines.append(f"   root cause: {category} — {summary or '(no summary)'}")
+        actions = incident.actions if incident is not None else []
+        if actions:
             lines.append("   prevention:")
-            lines += [f"     {a['id']} [{a['status']}] {a['title']}" for a in record.actions]
+            lines += [f"     {a.id} [{a.status}] {a.title}" for a in actions]
         else:
             lines.append("   prevention: (no actions)")
     return "\n".join(lines) + "\n"
@@ -53,12 +61,12 @@ def similar(reference: str | None, text: str | None, limit: int, fmt: str, root:
       incident-ops similar INC-2026-0042
       incident-ops similar --text "billing database failover" --limit 3 --format json
     """
+    from incident_ops.commands.common import repository
     from incident_ops.reporting.similar import similar as find_similar
-    from incident_ops.workspace.config import open_repo
 
     if (reference is None) == (text is None):
         raise click.UsageError("give an incident ID or --text, not both")
-    repo = open_repo(root)
+    repo = repository(root)
     query, results = find_similar(repo, reference, text, limit)
     if fmt == "json":
         document = {

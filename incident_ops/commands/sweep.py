@@ -35,42 +35,17 @@ def sweep(dry_run: bool, commit: bool, max_wait: float, now: str | None, root: s
       incident-ops sweep --commit
       incident-ops sweep --now 2026-11-20T12:00:00+01:00
     """
-    from incident_ops.commands.pr_check import write_step_summary
-    from incident_ops.github import records, summary
+    from incident_ops.github import summary
     from incident_ops.github.client import Client, Settings
-    from incident_ops.github.plan import build_plan
-    from incident_ops.github.sweep import apply
-    from incident_ops.lint.validate import discover, parse_file
+    from incident_ops.github.run import sweep as run_sweep
+    from incident_ops.output.step_summary import write_step_summary
 
     settings = Settings.from_env(os.environ, max_wait=max_wait)
     repo, policy = load(root)
-    incidents, skipped = [], []
-    for abspath in discover(repo):
-        relpath = repo.relpath(abspath)
-        parsed = parse_file(abspath, relpath)
-        if parsed.incident is None:
-            skipped.append(f"{relpath}: not a valid incident (run validate)")
-        else:
-            incidents.append((relpath, parsed.incident))
-    plan = build_plan(incidents, policy, now_in(policy, now))
-    client = Client(settings)
-    outcome = apply(plan, client, dry_run=dry_run)
-    written, changed = 0, []
-    if not dry_run:
-        written, changed = records.record(str(repo.root), outcome.refs)
-        if commit and changed:
-            records.commit(str(repo.root), changed)
-    totals = summary.Totals(
-        calls=client.calls,
-        writes=len(outcome.lines) if dry_run else client.writes,  # a dry run: one a line
-        recorded=written,
-        files=len(changed),
-        committed=commit and bool(changed),
-        dry_run=dry_run,
-    )
-    click.echo(summary.text(outcome, plan.skipped + skipped, totals), nl=False)
-    write_step_summary(summary.markdown(outcome, plan.skipped + skipped, totals))
-    return 1 if outcome.failures else 0
+    result = run_sweep(repo, policy, now_in(policy, now), Client(settings), dry_run, commit)
+    click.echo(summary.text(result.outcome, result.skipped, result.totals), nl=False)
+    write_step_summary(summary.markdown(result.outcome, result.skipped, result.totals))
+    return 1 if result.failed else 0
 
 
 COMMANDS = {"sweep": sweep}

@@ -15,7 +15,6 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 Status = Literal[
     "reported", "acknowledged", "investigating", "mitigated", "resolved", "closed", "cancelled"
 ]
-STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 Source = Literal["monitoring", "customer", "staff", "security-log", "vendor"]
 Audience = Literal["customers", "management", "internal"]
 Channel = Literal["email", "phone", "status-page", "chat"]

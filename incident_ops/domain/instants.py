@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 import click
+
+from incident_ops.errors import IncidentOpsError
+
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far ahead of this machine's clock an event time may lie (another machine's clock)."""
 
 
 def parse_instant(text: str | None, default_tz: tzinfo, option: str = "--now") -> datetime:
@@ -19,3 +24,14 @@ def parse_instant(text: str | None, default_tz: tzinfo, option: str = "--now") -
             param_hint=option,
         ) from None
     return value if value.tzinfo else value.replace(tzinfo=default_tz)
+
+
+def not_in_future(at: datetime, now: datetime, what: str = "--at") -> datetime:
+    """`at` (seconds precision) when it is not after `now` (beyond CLOCK_SKEW): events
+    are recorded when they have happened."""
+    if at - now > CLOCK_SKEW:
+        raise IncidentOpsError(
+            f"{what} {at.isoformat()} is in the future (now is {now.isoformat()}); "
+            "record events when they have happened"
+        )
+    return at.replace(microsecond=0)

@@ -180,7 +180,7 @@ def _make(
     lapsed = lapse is not None and (lapse is _ALWAYS or due is None or due >= lapse)
     if satisfied is None and lapsed:
         return None
-    return Obligation(kind, due, satisfied, state_of(due, satisfied, now), **extra)  # type: ignore[arg-type]
+    return Obligation(kind, due, satisfied, state_of(due, satisfied, now), **extra)
 
 
 def _targets(
@@ -286,7 +286,7 @@ def _actions(incident: Incident, policy: Policy, now: datetime) -> Iterator[Obli
         due = datetime.combine(action.due, END_OF_DAY, tz)
         extra = {"department": action.department, "action": action.id}
         if action.status == "wont-do" or (action.status == "done" and action.done_at is None):
-            yield Obligation("action", due, None, "met", **extra)  # type: ignore[arg-type]
+            yield Obligation("action", due, None, "met", **extra)
             continue
         done = action.done_at if action.status == "done" else None
         found = _make("action", due, done, now, cancelled, **extra)

@@ -12,15 +12,13 @@ ruamel is imported inside functions: `validate` must not pay for it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from incident_ops.edit.linemerge import distance, indent_styles, merge
 from incident_ops.errors import IncidentOpsError
-from incident_ops.parse.document import MAX_BYTES
+from incident_ops.parse.source import Parts, SourceError, read_source, split_front
 from incident_ops.parse.yamltree import YamlProblem, parse
 from incident_ops.workspace.atomic import write_atomic
 
@@ -49,48 +47,24 @@ def instant(value: datetime) -> Instant:
     return Instant(value.isoformat(timespec="seconds"))
 
 
-@dataclass(frozen=True)
-class Parts:
-    """A file cut at its front-matter delimiters; `front` is the YAML between them."""
-
-    head: str  # the opening '---' line with its newline
-    front: str
-    tail: str  # the closing delimiter line and the body, untouched
-
-    @property
-    def newline(self) -> str:
-        return "\r\n" if self.head.endswith("\r\n") else "\n"
-
-
 def split(text: str, path: str = "<text>") -> Parts:
-    """Cut at the first line `---` and the next `---`/`...` line, as `parse.document` does."""
-    first = text.find("\n")
-    if first < 0 or text[:first].rstrip() != "---":
-        raise IncidentOpsError(f"{path}: no front matter: the file must start with a '---' line")
-    pos = first + 1
-    while pos < len(text):
-        end = text.find("\n", pos)
-        end = len(text) if end < 0 else end + 1
-        if text[pos:end].rstrip() in ("---", "..."):
-            return Parts(text[: first + 1], text[first + 1 : pos], text[pos:])
-        pos = end
-    raise IncidentOpsError(f"{path}: front matter is not closed by a '---' line")
+    """The text cut at its front-matter delimiters (`parse.source.split_front`), or a
+    clear error naming the file."""
+    try:
+        return split_front(text)
+    except SourceError as error:
+        raise IncidentOpsError(f"{path}: {error.problem.message}") from None
 
 
 def read_text(abspath: str) -> str:
-    """The file's text, refusing what `validate` would refuse to read."""
+    """The file's text, refusing what `validate` would refuse to read (BOM included)."""
     try:
-        size = os.stat(abspath).st_size
-        if size > MAX_BYTES:
-            raise IncidentOpsError(f"{abspath}: file is {size:,} bytes; the limit is {MAX_BYTES:,}")
-        with open(abspath, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as error:
-        raise IncidentOpsError(f"{abspath}: cannot read file: {error.strerror}") from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise IncidentOpsError(f"{abspath}: file is not valid UTF-8") from None
+        text, problems = read_source(abspath)
+    except SourceError as error:
+        raise IncidentOpsError(f"{abspath}: {error.problem.message}") from None
+    if problems:
+        raise IncidentOpsError(f"{abspath}: {problems[0].message}")
+    return text
 
 
 def edit_text(text: str, change: Change, path: str = "<text>") -> str:
@@ -203,7 +177,8 @@ def _last_slot(slot: Slot) -> Slot:
     """The deepest last entry under a slot: where ruamel keeps the lines that follow it."""
     container, key = slot
     value = container[key]
-    while isinstance(value, dict | list) and value and not value.fa.flow_style():
+    # ruamel's CommentedMap/CommentedSeq carry `fa` (flow style) and `ca` (comments).
+    while isinstance(value, dict | list) and value and not value.fa.flow_style():  # type: ignore[union-attr]
         container, key = value, (list(value)[-1] if isinstance(value, dict) else len(value) - 1)
         value = container[key]
     return container, key
@@ -229,10 +204,11 @@ def _carry_trailing_lines(before: Slot, inserted: Slot) -> None:
     else:
         slots[index] = None
     moved = CommentToken("\n" + rest, token.start_mark)
+    comments = cast(Any, target).ca.items  # a ruamel CommentedMap or CommentedSeq
     if isinstance(target, dict):
-        target.ca.items[target_key] = [None, None, moved, None]
+        comments[target_key] = [None, None, moved, None]
     else:
-        target.ca.items[target_key] = [moved, None, None, None]
+        comments[target_key] = [moved, None, None, None]
 
 
 def _yaml(indent: dict[str, int]) -> YAML:

@@ -9,10 +9,11 @@ from datetime import datetime
 from importlib import resources
 from string import Template
 
+from incident_ops.domain.instants import not_in_future
 from incident_ops.errors import ConfigError
-from incident_ops.lint.validate import incident_files
 from incident_ops.policy.load import Policy
 from incident_ops.workspace.config import Repo
+from incident_ops.workspace.files import incident_files
 
 SOURCES = ("monitoring", "customer", "staff", "security-log", "vendor")
 
@@ -74,7 +75,13 @@ def create(
     source: str | None = None,
     reporter: str | None = None,
 ) -> str:
-    """Write a new incident file and return its path; never overwrites an existing file."""
+    """Write a new incident file and return its path; never overwrites an existing file.
+
+    The id is chosen and the file created under the repository's edit lock, so racing
+    `new` commands each get an id of their own, whatever their titles.
+    """
+    from incident_ops.edit.transaction import transaction
+
     model = policy.model
     if severity not in model.severities:
         raise ConfigError(f"unknown severity {severity!r} (known: {', '.join(model.severities)})")
@@ -82,18 +89,14 @@ def create(
         raise ConfigError(f"unknown category {category!r} (known: {', '.join(model.categories)})")
     if not title.strip():
         raise ConfigError("--title must not be empty")
+    detected = not_in_future(detected, datetime.now(detected.tzinfo), "--detected-at")
     year = detected.year
     folder = os.path.join(repo.incidents_dir, str(year))
-    os.makedirs(folder, exist_ok=True)
-    number = next_number(repo, year)
-    while True:
-        incident_id = f"{repo.config.id_prefix}-{year}-{number:04d}"
+    with transaction(repo) as tx:
+        incident_id = f"{repo.config.id_prefix}-{year}-{next_number(repo, year):04d}"
         path = os.path.join(folder, f"{incident_id}-{slugify(title)}.md")
         text = render(incident_id, title.strip(), severity, category, detected,
                       source=source or "", reporter=reporter or "")  # fmt: skip
-        try:
-            with open(path, "x", encoding="utf-8") as handle:  # "x": another `new` may race us
-                handle.write(text)
-            return path
-        except FileExistsError:
-            number += 1
+        os.makedirs(folder, exist_ok=True)
+        tx.write(path, None, text)
+    return path

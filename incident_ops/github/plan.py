@@ -26,7 +26,6 @@ from incident_ops.policy.classify import required_departments
 from incident_ops.policy.load import Policy
 
 BOT_LABEL = "incident-ops"
-INCIDENT_WIDE = ("acknowledge", "mitigate", "customer-update", "management-update", "rca")
 RECURRING = ("customer-update", "management-update")
 FINISHED = ("closed", "cancelled")
 ObligationsOf = Callable[[Incident, Policy, datetime], list[Obligation]]

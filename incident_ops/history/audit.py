@@ -29,9 +29,9 @@ from typing import Any
 from incident_ops.finding import Finding, Level
 from incident_ops.history.changes import flatten, group_of, instants_plain, key_path
 from incident_ops.history.trail import Change, History
+from incident_ops.lint.levels import Levels
 
 ID = "history"
-DESCRIPTION = "(history --check) backdated timestamps; edits to closed incidents"
 TIMESTAMPS = frozenset(
     ["acknowledged_at", "mitigated_at", "resolved_at", "closed_at", "cancelled_at",
      "escalations[].at", "updates[].at", "actions[].done_at"]
@@ -84,11 +84,11 @@ def audit(
     history: History,
     tolerance: timedelta,
     lines: Mapping[tuple[str | int, ...], int] | None = None,
-    levels: Mapping[str, str] | None = None,
+    levels: Levels | None = None,
 ) -> list[Finding]:
     """Findings of the `history` rule for one incident; `lines` is the current file's key map."""
     lines = lines or {}
-    levels = levels or {}
+    levels = levels or Levels()
 
     def line(name: str) -> int:
         path = key_path(name)
@@ -98,12 +98,10 @@ def audit(
         return lines.get(("id",), 1)
 
     def finding(name: str, level: Level, message: str) -> Finding:
-        if levels.get(ID) == "warning":
-            level = "warning"
-        return Finding(history.path, line(name), 1, ID, level, message, history.id)
+        return levels.finding(history.path, line(name), ID, message, history.id, level)
 
     found: list[Finding] = []
-    if levels.get(ID) == "off":
+    if not levels.enabled(ID):
         return found
     for change in history.changes:
         short = change.commit[:7]

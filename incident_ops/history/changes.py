@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from incident_ops.parse.document import Document, parse_text
+from incident_ops.parse.source import SourceError, decode
 
 Flat = dict[str, Any]
 _INDEX = re.compile(r"\[(\d+)\]")
@@ -26,8 +27,10 @@ def front_of(text: bytes | None, path: str = "") -> dict[str, Any] | None:
     if text is None:
         return None
     try:
-        decoded = text.decode("utf-8")
-    except UnicodeDecodeError:
+        decoded, problems = decode(text)
+    except SourceError:
+        return None
+    if problems:
         return None
     doc = Document(path)
     parse_text(doc, decoded)
@@ -155,7 +158,7 @@ def instants_plain(value: dict[str, Any] | None, group: str) -> set[datetime]:
         name, *items = part.split("[]")
         steps += ([name] if name else []) + [None] * len(items)
     found: set[datetime] = set()
-    level = [value or {}]
+    level: list[Any] = [value or {}]
     for step in steps:
         if step is None:
             level = [item for node in level if _kind(node) == "items" for item in node]

@@ -45,7 +45,7 @@ def _item_starts(lines: list[str]) -> list[int] | None:
         return None
     first = next((i for i in range(1, len(lines)) if not _blank(lines[i])), None)
     found = _ITEM.match(lines[first]) if first is not None else None
-    if found is None:
+    if first is None or found is None:
         return None
     indent = len(found.group(1))
     starts = []

@@ -4,21 +4,18 @@ One process for the whole history, whatever the number of incident files: `git l
 without path limiting (so merge commits and their subjects are seen too, for PR numbers),
 `--raw --no-abbrev -M` for the status and the old/new blob ids of each change, `--relative`
 to the incidents folder, `-z` so that no path is ever quoted. Blob contents come through one
-`git cat-file --batch` process fed every id at once (`read_blobs`).
+`git cat-file --batch` process fed every id at once (`workspace.git.read_blobs`).
 """
 
 from __future__ import annotations
 
 import re
-import subprocess
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from incident_ops.errors import IncidentOpsError
+from incident_ops.workspace import git
 
-NULL_BLOB = "0" * 40
 _FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%aI%x1f%s"
 _MERGE_PR = re.compile(r"^Merge pull request #(\d+) ")
 _SQUASH_PR = re.compile(r"\(#(\d+)\)\s*$")
@@ -52,40 +49,17 @@ class Commit:
         return int(found.group(1)) if found else None
 
 
-def run_git(root: str, *args: str) -> str:
-    """Run git in `root`; a missing git or a failing command is a usage error (exit 2)."""
-    try:
-        proc = subprocess.run(
-            ["git", "-C", root, *args], capture_output=True, text=True, encoding="utf-8",
-            errors="surrogateescape", check=False,
-        )  # fmt: skip
-    except FileNotFoundError:
-        raise IncidentOpsError("git is not installed or not on PATH") from None
-    if proc.returncode != 0:
-        message = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"
-        raise IncidentOpsError(f"git {args[0]}: {message}")
-    return proc.stdout
-
-
 def read_log(root: str, folder: str, rev: str = "HEAD") -> list[Commit]:
     """Every commit reachable from `rev`, newest first (parents always after children),
     with its changes to files under `folder` (paths relative to the repo root)."""
-    if not has_commits(root):
+    if not git.has_commits(root):
         return []
     prefix = folder.strip("/") + "/"
-    out = run_git(
+    out = git.run(
         root, "-c", "core.quotePath=false", "log", "-z", "--date-order", "--raw",
         "--no-abbrev", "-M", f"--relative={prefix}", f"--format={_FORMAT}", rev,
     )  # fmt: skip
     return list(parse_log(out, prefix))
-
-
-def has_commits(root: str) -> bool:
-    try:
-        run_git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
-    except IncidentOpsError:
-        return False
-    return True
 
 
 def parse_log(out: str, prefix: str = "") -> Iterator[Commit]:
@@ -154,43 +128,3 @@ def pr_numbers(commits: Iterable[Commit]) -> dict[str, int]:
                 found.setdefault(current, int(merged.group(1)))
             stack += by_sha[current].parents
     return found
-
-
-def read_blobs(root: str, blobs: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
-    """(id, bytes or None when missing) of each blob, in order, from ONE `git cat-file --batch`.
-
-    All ids are written up front by a thread while the answers are read, with large
-    buffers: no round trip per blob, and neither pipe can fill up and stall the other side.
-    """
-    wanted = list(blobs)
-    if not wanted:
-        return
-    proc = subprocess.Popen(
-        ["git", "-C", root, "cat-file", "--batch"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1 << 20,
-    )  # fmt: skip
-    assert proc.stdin is not None and proc.stdout is not None
-    stdin, stdout = proc.stdin, proc.stdout
-
-    def feed() -> None:
-        try:
-            stdin.write("".join(f"{blob}\n" for blob in wanted).encode())
-            stdin.close()
-        except BrokenPipeError:  # pragma: no cover - git died; the reader reports it
-            pass
-
-    writer = threading.Thread(target=feed, daemon=True)
-    writer.start()
-    try:
-        for blob in wanted:
-            header = stdout.readline().split()
-            if not header:
-                raise IncidentOpsError("git cat-file: stopped before answering")
-            data = None
-            if len(header) == 3 and header[1] != b"missing":
-                data = stdout.read(int(header[2]) + 1)[:-1]
-            yield blob, data
-    finally:
-        writer.join()
-        stdout.close()
-        proc.wait()

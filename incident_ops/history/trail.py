@@ -16,8 +16,9 @@ from typing import Any
 from incident_ops.errors import IncidentOpsError
 from incident_ops.history.changes import diff, diff_plain, to_json
 from incident_ops.history.fronts import Fronts
-from incident_ops.history.gitlog import Commit, pr_numbers, read_blobs, read_log
+from incident_ops.history.gitlog import Commit, pr_numbers, read_log
 from incident_ops.workspace.config import Repo
+from incident_ops.workspace.git import read_blobs
 
 
 @dataclass
@@ -64,7 +65,7 @@ def _incident_id(path: str) -> str | None:
 
 def find_file(repo: Repo, reference: str) -> str:
     """The current file (relative path) of an incident id, or a path given directly."""
-    from incident_ops.lint.validate import incident_files
+    from incident_ops.workspace.files import incident_files
 
     if os.path.isfile(reference):
         return repo.relpath(reference)

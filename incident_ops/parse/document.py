@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
 from incident_ops.parse.sections import Section, split_sections
+from incident_ops.parse.source import MAX_BYTES, Problem, SourceError, read_source, split_front
 from incident_ops.parse.yamltree import Tree, YamlProblem, parse
 
-MAX_BYTES = 1024 * 1024  # incidents are prose plus a page of YAML; anything larger is a mistake
-_BOM = "\ufeff"
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """A parse-stage problem: rule id (`syntax` or `schema`), file line and message."""
-
-    rule: str
-    line: int
-    message: str
+__all__ = ["MAX_BYTES", "Document", "Problem", "parse_text", "read_document"]
 
 
 @dataclass
@@ -45,22 +35,9 @@ def read_document(abspath: str, relpath: str) -> Document:
     """Read and parse one file; size, encoding and YAML problems are recorded, not raised."""
     doc = Document(relpath)
     try:
-        size = os.stat(abspath).st_size
-        if size > MAX_BYTES:
-            doc.problems.append(
-                Problem("syntax", 1, f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")
-            )
-            return doc
-        with open(abspath, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as error:
-        doc.problems.append(Problem("syntax", 1, f"cannot read file: {error.strerror}"))
-        return doc
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        doc.problems.append(Problem("syntax", line, "file is not valid UTF-8"))
+        text, doc.problems = read_source(abspath)
+    except SourceError as error:
+        doc.problems.append(error.problem)
         return doc
     parse_text(doc, text)
     return doc
@@ -68,25 +45,16 @@ def read_document(abspath: str, relpath: str) -> Document:
 
 def parse_text(doc: Document, text: str) -> None:
     """Split front matter from body and parse both into `doc`."""
-    if text.startswith(_BOM):
-        doc.problems.append(Problem("syntax", 1, "file starts with a byte-order mark; remove it"))
-        text = text[1:]
-    if not text.strip():
-        doc.problems.append(Problem("syntax", 1, "file is empty"))
-        return
-    lines = text.split("\n")
-    if lines[0].rstrip() != "---":
-        doc.problems.append(
-            Problem("syntax", 1, "no front matter: the file must start with a '---' line")
-        )
-        return
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
-    if end is None:
-        doc.problems.append(Problem("syntax", 1, "front matter is not closed by a '---' line"))
+    try:
+        parts = split_front(text)
+    except SourceError as error:
+        doc.problems.append(error.problem)
         return
     try:
-        doc.front = parse("\n".join(lines[1:end]), first_line=2)
+        # Without the final line break, as the file reads up to the delimiter: a `|+`
+        # block scalar keeps what is written, not one line break more.
+        doc.front = parse(parts.front[:-1], first_line=2)
     except YamlProblem as problem:
         doc.problems.append(Problem("syntax", problem.line, problem.message))
-    doc.body_line = end + 2
-    doc.sections = split_sections("\n".join(lines[end + 1 :]), doc.body_line)
+    doc.body_line = parts.body_line
+    doc.sections = split_sections(parts.body, parts.body_line)

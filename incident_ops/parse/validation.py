@@ -54,4 +54,4 @@ def problems(error: ValidationError, tree: Tree | None) -> Iterator[tuple[int, L
         kind = item["type"]
         anchor = loc[:-1] if kind == "missing" else loc
         line = tree.line_of(anchor) if (tree is not None and anchor) else 1
-        yield line, loc, _message(kind, loc, item)
+        yield line, loc, _message(kind, loc, dict(item))

@@ -22,7 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 try:
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader
 
 Path = tuple[str | int, ...]
 _T = "tag:yaml.org,2002:"
@@ -60,7 +60,7 @@ _RESOLVED_FIRST = frozenset(k for k in _BaseLoader.yaml_implicit_resolvers if k)
 assert None not in _BaseLoader.yaml_implicit_resolvers  # no wildcard resolvers
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """The C parser with a memoised tag resolver.
 
     PyYAML resolves every plain scalar by trying regular expressions in Python, and
@@ -171,7 +171,7 @@ class _Alias(Exception):
 def _first_alias_line(text: str) -> int:
     for event in yaml.parse(text, Loader=_BaseLoader):
         if isinstance(event, yaml.AliasEvent):
-            return event.start_mark.line + 1
+            return int(event.start_mark.line) + 1
     return 1  # pragma: no cover - only called when an alias exists
 
 

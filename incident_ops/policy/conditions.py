@@ -32,7 +32,7 @@ def _compare(test: Callable[[Any, Any], bool]) -> Operator:
 def _equals(actual: Any, expected: Any) -> bool:
     if isinstance(actual, list) and not isinstance(expected, list):
         return expected in actual
-    return actual == expected
+    return bool(actual == expected)
 
 
 def _is_in(actual: Any, expected: Any) -> bool:

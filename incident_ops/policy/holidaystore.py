@@ -2,15 +2,15 @@
 
 Importing the `holidays` package and building a country's table costs ~0.2 s — more
 than the rest of a single-file `validate`. The dates of a (country, subdivision, year)
-never change for a given package version, so they are kept in
-`.incident-ops/holidays.json` (keyed by that version) and the package is imported only
-on a miss. The file is an optimisation: unreadable, corrupt or foreign → ignored and
-rewritten.
+never change for a given package version, so they are kept in `holidays.json` in the
+repository's cache folder (keyed by that version) and the package is imported only on a
+miss. The file is an optimisation: unreadable, corrupt or foreign → ignored and rewritten.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from functools import cache
 from typing import Any
@@ -70,8 +70,10 @@ class HolidayStore:
         data = {"format": FORMAT, "package": package_version(), "valid": sorted(self.valid)}
         data["years"] = self.years
         from incident_ops.workspace.atomic import write_atomic  # tempfile: only when writing
+        from incident_ops.workspace.cachedir import prepare
 
         try:
+            prepare(os.path.dirname(self.path))
             write_atomic(self.path, json.dumps(data))
         except OSError:
             return  # a read-only checkout still works, just slower
@@ -104,7 +106,8 @@ def _table(country: str, subdiv: str | int | None, year: int | None = None) -> A
     import holidays
 
     try:
-        return holidays.country_holidays(country, subdiv=subdiv, years=year)
+        sub = None if subdiv is None else str(subdiv)
+        return holidays.country_holidays(country, subdiv=sub, years=year)
     except NotImplementedError as exc:
         raise ValueError(f"unknown holiday country/subdivision: {exc}") from exc
 

@@ -7,7 +7,7 @@ naming file:line; the CLI turns it into exit 2 in one place.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from incident_ops.domain.incident import TIMESTAMP_FIELDS
 from incident_ops.errors import PolicyError
-from incident_ops.parse.document import MAX_BYTES
+from incident_ops.parse.source import SourceError, read_source
 from incident_ops.parse.validation import Loc, problems
 from incident_ops.parse.yamltree import Tree, YamlProblem, parse
 from incident_ops.policy.calendars import Calendar, parse_days, parse_hours
@@ -32,7 +32,6 @@ class Policy:
 
     model: PolicyModel
     calendars: dict[str, Calendar]
-    files: dict[str, str] = field(default_factory=dict)  # top-level key -> file
 
     @cached_property
     def severity_rank(self) -> dict[str, int]:
@@ -58,16 +57,11 @@ class Policy:
 
 def _read_tree(abspath: str, relpath: str) -> Tree:
     try:
-        if os.path.getsize(abspath) > MAX_BYTES:
-            raise PolicyError.at(relpath, 1, f"file is larger than {MAX_BYTES:,} bytes")
-        with open(abspath, "rb") as handle:
-            raw = handle.read()
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise PolicyError.at(relpath, line, "file is not valid UTF-8") from None
-    except OSError as error:
-        raise PolicyError.at(relpath, 1, f"cannot read file: {error.strerror}") from None
+        text, problems = read_source(abspath)
+    except SourceError as error:
+        raise PolicyError.at(relpath, error.problem.line, error.problem.message) from None
+    if problems:
+        raise PolicyError([(relpath, p.line, p.message) for p in problems])
     try:
         return parse(text)
     except YamlProblem as problem:
@@ -83,8 +77,9 @@ def policy_files(directory: str) -> list[str]:
     return sorted(os.path.join(directory, n) for n in names if n.endswith((".yaml", ".yml")))
 
 
-def load_policy(directory: str, root: str) -> Policy:
-    """Read, merge and validate every policy file of `directory`."""
+def load_policy(directory: str, root: str, cache_dir: str | None = None) -> Policy:
+    """Read, merge and validate every policy file of `directory`; holiday tables are
+    remembered in `cache_dir` (default: the cache folder of the repository at `root`)."""
     rel_dir = os.path.relpath(directory, root)
     files = policy_files(directory)
     if not files:
@@ -105,7 +100,11 @@ def load_policy(directory: str, root: str) -> Policy:
                 raise PolicyError.at(relpath, line, f"{key!r} is already defined in {first}")
             owners[key] = (relpath, tree)
             merged[key] = value
-    store = HolidayStore(os.path.join(root, ".incident-ops", "holidays.json"))
+    if cache_dir is None:
+        from incident_ops.workspace.cachedir import cache_dir as repo_cache
+
+        cache_dir = repo_cache(root)
+    store = HolidayStore(os.path.join(cache_dir, "holidays.json"))
     return _validate(merged, owners, rel_dir, store)
 
 
@@ -131,8 +130,7 @@ def _validate(
     located += _cross_references(model)
     if located:
         raise PolicyError([(*_locate(loc, owners, rel_dir), msg) for loc, msg in located])
-    files = {key: relpath for key, (relpath, _tree) in owners.items()}
-    return Policy(model, calendars, files)
+    return Policy(model, calendars)
 
 
 def _build_calendars(
@@ -194,21 +192,21 @@ def _cross_references(model: PolicyModel) -> list[Located]:
         )
     for name, dept in depts.items():
         found += _names(("departments", name, "calendar"), [dept.calendar], cals, "calendar")
-    for i, rule in enumerate(model.classification):
+    for i, classify in enumerate(model.classification):
         base: Loc = ("classification", i)
-        found += _names((*base, "severity"), [rule.severity], sev, "severity")
-        found += _names((*base, "departments"), rule.departments, depts, "department")
-        found += [((*base, "when", key), msg) for key, msg in check_when(rule.when)]
-    for i, rule in enumerate(model.escalations):
+        found += _names((*base, "severity"), [classify.severity], sev, "severity")
+        found += _names((*base, "departments"), classify.departments, depts, "department")
+        found += [((*base, "when", key), msg) for key, msg in check_when(classify.when)]
+    for i, escalate in enumerate(model.escalations):
         base = ("escalations", i)
-        found += _names((*base, "severities"), rule.severities, sev, "severity")
-        found += _names((*base, "department"), [rule.department], depts, "department")
-        if rule.calendar is not None:
-            found += _names((*base, "calendar"), [rule.calendar], cals, "calendar")
-        if rule.from_ not in TIMESTAMP_FIELDS:
+        found += _names((*base, "severities"), escalate.severities, sev, "severity")
+        found += _names((*base, "department"), [escalate.department], depts, "department")
+        if escalate.calendar is not None:
+            found += _names((*base, "calendar"), [escalate.calendar], cals, "calendar")
+        if escalate.from_ not in TIMESTAMP_FIELDS:
             found.append(((*base, "from"), f"'from' must be one of {', '.join(TIMESTAMP_FIELDS)}"))
-        if rule.when is not None:
-            found += [((*base, "when", key), msg) for key, msg in check_when(rule.when)]
+        if escalate.when is not None:
+            found += [((*base, "when", key), msg) for key, msg in check_when(escalate.when)]
     if model.recurrence is not None:
         for i, path in enumerate(model.recurrence.match):
             if path not in RECURRENCE_MATCH:

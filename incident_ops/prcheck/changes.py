@@ -58,7 +58,8 @@ class Revisions:
             return None
         if blob.type != "blob":
             return None
-        return blob.data_stream.read()
+        data: bytes = blob.data_stream.read()
+        return data
 
     def _subtree(self, commit: Commit, directory: str) -> Any:
         """The tree of a directory at a commit, or None when absent or not a directory."""
@@ -86,10 +87,9 @@ def open_revisions(root: str, base: str, head: str) -> Revisions:
     """Resolve `base` and `head` in the Git repo holding `root`; compare from their merge base."""
     import git
 
-    try:
-        repo = git.Repo(root, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise ConfigError(f"{root} is not inside a Git repository") from None
+    from incident_ops.workspace.git import open_repo
+
+    repo = open_repo(root)
     top = repo.working_tree_dir or root
     rel = os.path.relpath(os.path.realpath(root), os.path.realpath(top)).replace(os.sep, "/")
     prefix = "" if rel == "." else rel + "/"

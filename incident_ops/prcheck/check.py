@@ -9,7 +9,7 @@ What is read from where, and why:
 - when the PR changes a policy or incident-ops.yaml, every incident at head is validated,
   since a policy change can break files the PR does not touch.
 Cross-file rules (duplicate id, related ids, recurrence) see the rest of the repo through
-`lint.build_index`, which reads unchanged files from the index cache (no re-parse).
+`Workspace.index`, which reads unchanged files from the index cache (no re-parse).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING
 from incident_ops.domain.instants import parse_instant
 from incident_ops.errors import PolicyError
 from incident_ops.finding import Finding
-from incident_ops.lint.validate import Parsed, build_index, check_parsed, parse_file
+from incident_ops.lint.levels import Levels
+from incident_ops.lint.validate import check_records
 from incident_ops.policy.load import Policy, load_policy
 from incident_ops.prcheck.approvals import ApprovalSource, Gate, evaluate, gate_findings
 from incident_ops.prcheck.changes import (
@@ -37,6 +38,8 @@ from incident_ops.prcheck.changes import (
 )
 from incident_ops.prcheck.transitions import Transition, transition, transition_findings
 from incident_ops.workspace.config import CONFIG_FILE, Repo
+from incident_ops.workspace.load import Record, read_record
+from incident_ops.workspace.workspace import Workspace
 
 if TYPE_CHECKING:
     from git import Commit
@@ -50,7 +53,7 @@ class PrReport:
 
     changes: list[Change] = field(default_factory=list)  # incident files the PR changes
     policy_changed: bool = False
-    validated: dict[str, Parsed] = field(default_factory=dict)
+    validated: dict[str, Record] = field(default_factory=dict)
     transitions: list[Transition] = field(default_factory=list)
     gates: list[Gate] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
@@ -110,16 +113,11 @@ def check(
             folder = repo.config.incidents.strip("/")
             targets = [p for p in revs.walk(revs.head, folder) if is_incident(repo, p)]
         for path in materialize(revs, revs.head, targets, head_dir):
-            report.validated[path] = parse_file(os.path.join(head_dir, path), path)
-        levels = dict(repo.config.rules)
+            report.validated[path] = read_record(os.path.join(head_dir, path), path)
+        levels = Levels.of(repo)
         clock = parse_instant(now, head_policy.calendar().tz)
-        findings = check_parsed(
-            report.validated.values(),
-            head_policy,
-            build_index(repo, report.validated),
-            clock,
-            levels,
-        )
+        index = Workspace(repo).index(report.validated)
+        findings = check_records(report.validated.values(), head_policy, index, clock, levels)
         olds = [c.old for c in report.changes if c.old and c.new and is_incident(repo, c.new)]
         materialize(revs, revs.base, olds, base_dir)
         for change in report.changes:
@@ -127,7 +125,7 @@ def check(
                 continue
             old = None
             if change.old is not None and os.path.exists(os.path.join(base_dir, change.old)):
-                old = parse_file(os.path.join(base_dir, change.old), change.old).doc
+                old = read_record(os.path.join(base_dir, change.old), change.old).doc
             head_doc = report.validated[change.new].doc
             report.transitions.append(transition(change.new, old, head_doc))
         findings += transition_findings(report.transitions, levels)

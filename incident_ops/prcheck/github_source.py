@@ -43,19 +43,24 @@ def _event(env: Mapping[str, str]) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _object(data: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """`data[key]` when it is a JSON object, else {} (a malformed event is no PR)."""
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def pull_ref(pr: int | None, env: Mapping[str, str]) -> PullRef | str:
     """The PR from `--pr` or the event file, or why it cannot be known."""
     event = _event(env)
-    pull = event.get("pull_request") if isinstance(event.get("pull_request"), dict) else {}
+    pull = _object(event, "pull_request")
     number = pr if pr is not None else pull.get("number")
-    repository = event.get("repository") if isinstance(event.get("repository"), dict) else {}
-    full_name = repository.get("full_name")
+    full_name = _object(event, "repository").get("full_name")
     repo = env.get("GITHUB_REPOSITORY") or (full_name if isinstance(full_name, str) else None)
     if not isinstance(number, int):
         return "no pull request number (pass --pr N or run on a pull_request event)"
     if not repo:
         return "no repository (set GITHUB_REPOSITORY=owner/name)"
-    head = pull.get("head") if isinstance(pull.get("head"), dict) else {}
+    head = _object(pull, "head")
     sha = head.get("sha") if pr is None or pr == pull.get("number") else None
     return PullRef(repo, number, sha if isinstance(sha, str) else None)
 

@@ -8,12 +8,13 @@ that its timestamps match its status. Unknown statuses are left to the `schema` 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from incident_ops.domain.stages import RANK, can_transition
 from incident_ops.finding import Finding
+from incident_ops.lint.levels import Levels
 from incident_ops.parse.document import Document
 
 KNOWN = frozenset(RANK) | {"cancelled"}
@@ -63,24 +64,16 @@ def transition(path: str, base: Document | None, head: Document) -> Transition:
     )
 
 
-def transition_findings(
-    transitions: Iterable[Transition], levels: Mapping[str, str]
-) -> list[Finding]:
+def transition_findings(transitions: Iterable[Transition], levels: Levels) -> list[Finding]:
     """A `lifecycle` finding on the `status:` line of every illegal move."""
-    if levels.get(RULE) == "off":
+    if not levels.enabled(RULE):
         return []
-    level = "warning" if levels.get(RULE) == "warning" else "error"
+    message = (
+        "illegal status transition {t.old} → {t.new}: the lifecycle only moves forward, "
+        "to cancelled, or reopens resolved → investigating"
+    )
     return [
-        Finding(
-            t.path,
-            t.line,
-            1,
-            RULE,
-            level,
-            f"illegal status transition {t.old} → {t.new}: the lifecycle only moves forward, "
-            "to cancelled, or reopens resolved → investigating",
-            t.incident,
-        )
+        levels.finding(t.path, t.line, RULE, message.format(t=t), t.incident)
         for t in transitions
         if not t.legal
     ]

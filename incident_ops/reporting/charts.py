@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from markupsafe import Markup, escape
@@ -25,13 +24,6 @@ TITLES = {
     "mttr": "MTTR trend: median hours to resolve, by week of detection",
     "sla": "SLA compliance by deadline kind",
 }
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: float
-    text: str
 
 
 def _svg(key: str, desc: str, body: list[str], height: int = HEIGHT) -> Markup:
@@ -115,7 +107,7 @@ def weekly_by_severity(
     slot = (WIDTH - LEFT - RIGHT) / len(span)
     body = _axes(ticks, scale) + _legend(severities)
     for n, week in enumerate(span):
-        x, y = LEFT + n * slot + slot * 0.15, HEIGHT - BOTTOM
+        x, y = LEFT + n * slot + slot * 0.15, float(HEIGHT - BOTTOM)
         for i, severity in enumerate(severities):
             value = table[week][severity]
             if value:

@@ -11,9 +11,10 @@ from typing import Any
 
 from incident_ops.domain.incident import Action
 from incident_ops.policy.load import Policy
-from incident_ops.reporting.load import Entry, Loaded
+from incident_ops.reporting.load import Loaded
 from incident_ops.reporting.metrics import KINDS, compliance, durations, select, stats
 from incident_ops.reporting.templating import environment
+from incident_ops.workspace.load import Record
 
 SIGNIFICANT_LEVELS = 2
 """The two most severe levels of the policy (SEV1 and SEV2 in the default policy)."""
@@ -30,7 +31,7 @@ class ActionRow:
 class Significant:
     """A significant incident with what management asks about it."""
 
-    entry: Entry
+    entry: Record
     severity_name: str
     mtta: float | None
     mttm: float | None
@@ -49,16 +50,16 @@ class Attention:
     problem: str
 
 
-def action_rows(entry: Entry) -> list[ActionRow]:
+def action_rows(entry: Record) -> list[ActionRow]:
     late = {o.action for o in entry.obligations if o.kind == "action" and o.state == "overdue"}
     return [
         ActionRow(a, "overdue" if a.id in late and a.status == "open" else a.status)
-        for a in entry.incident.actions
+        for a in entry.model.actions
     ]
 
 
-def significant(entry: Entry, policy: Policy) -> Significant:
-    incident = entry.incident
+def significant(entry: Record, policy: Policy) -> Significant:
+    incident = entry.model
     severity = policy.severity(incident.severity)
 
     def first(field: str) -> float | None:
@@ -89,11 +90,11 @@ def _obligation_label(kind: str, department: str | None, action: str | None) -> 
     return f"{kind} deadline"
 
 
-def attention(entries: list[Entry], policy: Policy, when: Any) -> list[Attention]:
+def attention(entries: list[Record], policy: Policy, when: Any) -> list[Attention]:
     """Open items management should look at, incident by incident."""
     found: list[Attention] = []
     for entry in entries:
-        incident, rid = entry.incident, entry.incident.id
+        incident, rid = entry.model, entry.model.id
         for o in entry.obligations:
             if o.state == "overdue":
                 label = _obligation_label(o.kind, o.department, o.action)
@@ -112,12 +113,12 @@ def attention(entries: list[Entry], policy: Policy, when: Any) -> list[Attention
     return found
 
 
-def recurrences(entries: list[Entry], loaded: Loaded) -> list[tuple[Entry, list[str]]]:
+def recurrences(entries: list[Record], loaded: Loaded) -> list[tuple[Record, list[str]]]:
     """Each incident of the period with the earlier incidents it lists in `related`."""
     when = {i.id: i.detected_at for i in loaded.incidents}
     found = []
     for entry in entries:
-        incident = entry.incident
+        incident = entry.model
         earlier = [r for r in incident.related if r in when and when[r] < incident.detected_at]
         if earlier:
             found.append((entry, earlier))
@@ -131,7 +132,7 @@ def render_report(
     tz = policy.calendar().tz
     env = environment(tz)
     chosen_ids = {i.id for i in select(loaded.incidents, since, until, tz)}
-    entries = [e for e in loaded.entries if e.incident.id in chosen_ids]
+    entries = [e for e in loaded.entries if e.model.id in chosen_ids]
     figures = stats(loaded.incidents, loaded.obligations, policy, since, until)
     sla = [
         (kind, counts, compliance(counts))
@@ -139,7 +140,7 @@ def render_report(
         if kind in KINDS and any(counts.values())
     ]
     complaints = [
-        e for e in entries if e.incident.category == "complaint" or e.incident.source == "customer"
+        e for e in entries if e.model.category == "complaint" or e.model.source == "customer"
     ]
     context = {
         "now": now,
@@ -150,13 +151,13 @@ def render_report(
         "policy": policy.model,
         "significant_levels": list(policy.model.severities)[:SIGNIFICANT_LEVELS],
         "significant": [
-            significant(e, policy) for e in entries if is_significant(e.incident.severity, policy)
+            significant(e, policy) for e in entries if is_significant(e.model.severity, policy)
         ],
         "complaints": complaints,
         "sla": sla,
         "attention": attention(entries, policy, env.filters["when"]),
         "skipped": loaded.skipped,
-        "open_incidents": [e for e in entries if e.incident.status not in RESOLVED],
+        "open_incidents": [e for e in entries if e.model.status not in RESOLVED],
         "recurrences": recurrences(entries, loaded),
     }
     return env.get_template("report.md").render(context)

@@ -7,26 +7,31 @@ FTS5, an IDF-weighted token overlap computed in Python takes its place. The text
 scaled to 0..1 (the best match is 1); field similarity adds a bonus: +0.5 for a shared
 service, +0.3 for the same `root_cause.category`, +0.2 for the same `category`.
 
-The index is cached in `.incident-ops/similar.sqlite` and updated file by file when a
-file's modification time or size changes (or it appears or disappears).
+Only the text lives in the search index (`similar.sqlite` in the repository's cache
+folder), updated file by file when a file's modification time or size changes (or it
+appears or disappears); a corrupt or foreign index file is rebuilt. The facts compared
+(ids, detection times, services, root causes) come from the workspace's cross-file index,
+and the few incidents shown are read through the workspace like everywhere else.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
 import math
 import os
 import re
 import sqlite3
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
-from typing import Any
+from dataclasses import dataclass
 
 from incident_ops.errors import IncidentOpsError
+from incident_ops.parse.sections import find_section
 from incident_ops.workspace.config import Repo
+from incident_ops.workspace.index import Entry
+from incident_ops.workspace.load import Record
+from incident_ops.workspace.workspace import Workspace
 
-CACHE = os.path.join(".incident-ops", "similar.sqlite")
-SCHEMA = "1"
+NAME = "similar.sqlite"
+SCHEMA = "2"
 BONUS = {"services": 0.5, "root_cause": 0.3, "category": 0.2}
 _WEIGHTS = (0.0, 3.0, 1.0, 2.0, 2.0)  # path, title, body, services, root_cause
 _STOP = frozenset(
@@ -66,41 +71,35 @@ _STOP = frozenset(
     ]
 )
 _SECTIONS = ("Summary", "Root cause analysis", "Prevention plan")
-
-
-@dataclass
-class Record:
-    """What the index keeps of one incident file."""
-
-    path: str
-    id: str | None
-    title: str = ""
-    detected_at: str | None = None
-    category: str | None = None
-    services: list[str] = field(default_factory=list)
-    root_cause: dict[str, Any] | None = None
-    body: str = ""
-    rca: str = ""
-    actions: list[dict[str, Any]] = field(default_factory=list)
-
-    def columns(self) -> tuple[str, str, str, str, str]:
-        cause = self.root_cause or {}
-        cause_text = f"{cause.get('category') or ''} {cause.get('summary') or ''}"
-        return self.path, self.title, self.body, " ".join(self.services), cause_text
-
-    def query_text(self) -> str:
-        return " ".join(self.columns()[1:])
+Columns = tuple[str, str, str, str, str]  # path, title, body, services, root cause
 
 
 @dataclass(frozen=True)
 class Result:
+    """An earlier incident and how like the query it is."""
+
     record: Record
     score: float
 
-    def to_dict(self) -> dict[str, Any]:
-        r = self.record
-        return {"id": r.id, "path": r.path, "score": self.score, "title": r.title,
-                "root_cause": r.root_cause}  # fmt: skip
+    def to_dict(self) -> dict[str, object]:
+        incident = self.record.incident
+        cause = incident.root_cause if incident is not None else None
+        return {
+            "id": self.record.id,
+            "path": self.record.path,
+            "score": self.score,
+            "title": incident.title if incident is not None else "",
+            "root_cause": cause.model_dump(mode="json") if cause is not None else None,
+        }
+
+
+@dataclass(frozen=True)
+class Query:
+    """What was searched for: an incident (its id) or free text."""
+
+    id: str | None
+    title: str
+    entry: Entry | None = None
 
 
 def tokens(text: str) -> list[str]:
@@ -109,32 +108,21 @@ def tokens(text: str) -> list[str]:
     return list(dict.fromkeys(w for w in words if w not in _STOP))
 
 
-def record_of(abspath: str, relpath: str) -> Record:
-    """Read one incident file into a Record (whatever of it parses)."""
-    from incident_ops.lint.validate import parse_file
-    from incident_ops.parse.sections import find_section
+def section_text(record: Record, name: str) -> str:
+    """A body section's text when it is written, else ''."""
+    section = find_section(record.doc.sections, name)
+    return section.text.strip() if section is not None and section.written else ""
 
-    parsed = parse_file(abspath, relpath)
-    data = parsed.doc.data if isinstance(parsed.doc.data, dict) else {}
-    incident = parsed.incident
-    texts = {}
-    for name in _SECTIONS:
-        section = find_section(parsed.doc.sections, name)
-        texts[name] = section.text.strip() if section is not None and section.written else ""
-    record = Record(relpath, str(data["id"]) if data.get("id") else None)
-    record.body = "\n".join(texts.values())
-    record.rca = texts["Root cause analysis"]
-    if incident is not None:
-        record.title = incident.title
-        record.detected_at = incident.detected_at.isoformat()
-        record.category = incident.category
-        record.services = list(incident.services)
-        cause = incident.root_cause
-        record.root_cause = cause.model_dump(mode="json") if cause else None
-        record.actions = [
-            {"id": a.id, "title": a.title, "status": a.status} for a in incident.actions
-        ]
-    return record
+
+def columns(record: Record) -> Columns:
+    """The searchable text of one incident file (whatever of it parses)."""
+    body = "\n".join(section_text(record, name) for name in _SECTIONS)
+    incident = record.incident
+    if incident is None:
+        return record.path, "", body, "", ""
+    cause = incident.root_cause
+    cause_text = f"{cause.category} {cause.summary or ''}" if cause else " "
+    return record.path, incident.title, body, " ".join(incident.services), cause_text
 
 
 def fts5_available(connection: sqlite3.Connection) -> bool:
@@ -150,12 +138,27 @@ class Index:
     """The cached search index of one repository."""
 
     def __init__(self, repo: Repo, fts: bool | None = None) -> None:
-        os.makedirs(os.path.join(repo.root, ".incident-ops"), exist_ok=True)
+        from incident_ops.workspace.cachedir import prepare
+
         self.repo = repo
-        self.db = sqlite3.connect(os.path.join(repo.root, CACHE))
-        self.fts = fts5_available(self.db) if fts is None else fts
+        self.workspace = Workspace(repo)
+        path = os.path.join(prepare(repo.cache_dir), NAME)
         self.updated: list[str] = []  # paths re-read by the last refresh
-        self._schema()
+        try:
+            self._open(path, fts)
+        except sqlite3.DatabaseError:  # corrupt or not a database: start afresh
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+            self._open(path, fts)
+
+    def _open(self, path: str, fts: bool | None) -> None:
+        self.db = sqlite3.connect(path)
+        try:
+            self.fts = fts5_available(self.db) if fts is None else fts
+            self._schema()
+        except sqlite3.DatabaseError:
+            self.db.close()
+            raise
 
     def _schema(self) -> None:
         db = self.db
@@ -168,7 +171,7 @@ class Index:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (version,))
         db.execute(
             "CREATE TABLE IF NOT EXISTS files "
-            "(path TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, record TEXT)"
+            "(path TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, words TEXT)"
         )
         if self.fts:
             db.execute(
@@ -179,19 +182,19 @@ class Index:
 
     def refresh(self) -> None:
         """Re-read new and changed files, forget deleted ones."""
-        from incident_ops.lint.validate import incident_files
-
         if not os.path.isdir(self.repo.incidents_dir):
             raise IncidentOpsError(f"no incidents folder {self.repo.config.incidents!r}")
         known = {p: (m, s) for p, m, s in self.db.execute("SELECT path, mtime, size FROM files")}
         seen = set()
         self.updated = []
-        for abspath in incident_files(self.repo.incidents_dir):
-            relpath = self.repo.relpath(abspath)
+        for abspath, relpath in self.workspace.files():
             seen.add(relpath)
-            stat = os.stat(abspath)
-            if known.get(relpath) != (stat.st_mtime_ns, stat.st_size):
-                self._store(record_of(abspath, relpath), stat.st_mtime_ns, stat.st_size)
+            try:
+                info = os.stat(abspath)
+            except OSError:
+                continue
+            if known.get(relpath) != (info.st_mtime_ns, info.st_size):
+                self._store(columns(self.workspace.read(abspath, relpath)), info)
         for gone in set(known) - seen:
             self._forget(gone)
         self.db.commit()
@@ -201,21 +204,18 @@ class Index:
         if self.fts:
             self.db.execute("DELETE FROM docs WHERE path = ?", (path,))
 
-    def _store(self, record: Record, mtime: int, size: int) -> None:
-        self._forget(record.path)
-        self.updated.append(record.path)
+    def _store(self, row: Columns, info: os.stat_result) -> None:
+        path = row[0]
+        self._forget(path)
+        self.updated.append(path)
+        words = " ".join(tokens(" ".join(row[1:])))
         self.db.execute(
-            "INSERT INTO files VALUES (?, ?, ?, ?)",
-            (record.path, mtime, size, json.dumps(asdict(record))),
+            "INSERT INTO files VALUES (?, ?, ?, ?)", (path, info.st_mtime_ns, info.st_size, words)
         )
         if self.fts:
-            self.db.execute("INSERT INTO docs VALUES (?, ?, ?, ?, ?)", record.columns())
+            self.db.execute("INSERT INTO docs VALUES (?, ?, ?, ?, ?)", row)
 
-    def records(self) -> dict[str, Record]:
-        rows = self.db.execute("SELECT path, record FROM files ORDER BY path")
-        return {path: Record(**json.loads(text)) for path, text in rows}
-
-    def text_scores(self, words: list[str], records: dict[str, Record]) -> dict[str, float]:
+    def text_scores(self, words: list[str]) -> dict[str, float]:
         """path → text relevance (higher is better, unscaled)."""
         if not words:
             return {}
@@ -226,15 +226,15 @@ class Index:
                 f"SELECT path, bm25(docs, {weights}) FROM docs WHERE docs MATCH ?", (query,)
             )
             return {path: -rank for path, rank in rows}
-        return overlap_scores(words, records)
+        vocab = {p: set(w.split()) for p, w in self.db.execute("SELECT path, words FROM files")}
+        return overlap_scores(words, vocab)
 
     def close(self) -> None:
         self.db.close()
 
 
-def overlap_scores(words: list[str], records: dict[str, Record]) -> dict[str, float]:
+def overlap_scores(words: list[str], vocab: dict[str, set[str]]) -> dict[str, float]:
     """The fallback: IDF-weighted count of query words each file contains."""
-    vocab = {path: set(tokens(r.query_text())) for path, r in records.items()}
     total = len(vocab)
     scores: dict[str, float] = {}
     for word in words:
@@ -244,17 +244,12 @@ def overlap_scores(words: list[str], records: dict[str, Record]) -> dict[str, fl
     return scores
 
 
-def _earlier(first: str | None, second: str) -> bool:
-    return first is not None and datetime.fromisoformat(first) < datetime.fromisoformat(second)
-
-
-def bonus(query: Record, other: Record) -> float:
+def bonus(query: Entry, other: Entry) -> float:
     """Field similarity: shared service, same root-cause category, same category."""
     points = 0.0
     if set(query.services) & set(other.services):
         points += BONUS["services"]
-    cause, other_cause = query.root_cause or {}, other.root_cause or {}
-    if cause.get("category") and cause.get("category") == other_cause.get("category"):
+    if query.root_cause and query.root_cause == other.root_cause:
         points += BONUS["root_cause"]
     if query.category and query.category == other.category:
         points += BONUS["category"]
@@ -264,37 +259,49 @@ def bonus(query: Record, other: Record) -> float:
 def similar(
     repo: Repo, reference: str | None = None, text: str | None = None, limit: int = 5,
     fts: bool | None = None,
-) -> tuple[Record, list[Result]]:  # fmt: skip
+) -> tuple[Query, list[Result]]:  # fmt: skip
     """Earlier incidents most like incident `reference` (by id), or like free `text`.
 
-    Returns the query (a Record; for text, one with only `title`) and results best first;
-    never the queried incident itself, and for an incident only those detected before it.
+    Returns the query and results best first; never the queried incident itself, and for
+    an incident only those detected before it.
     """
     index = Index(repo, fts)
     try:
         index.refresh()
-        records = index.records()
+        workspace = index.workspace
+        entries = workspace.index({}).entries
         if reference is not None:
-            found = [r for r in records.values() if r.id == reference]
-            if not found:
+            paths = sorted(e.path for e in entries.values() if e.id == reference)
+            record = workspace.read(os.path.join(repo.root, paths[0]), paths[0]) if paths else None
+            if record is None or record.incident is None:
                 raise IncidentOpsError(f"no incident {reference} (or it does not parse)")
-            query = found[0]
+            query = Query(record.incident.id, record.incident.title, record.entry)
+            words = tokens(" ".join(columns(record)[1:]))
         else:
-            query = Record("", None, title=text or "")
-        scores = index.text_scores(tokens(query.query_text()), records)
+            query = Query(None, text or "")
+            words = tokens(query.title)
+        scores = index.text_scores(words)
     finally:
         index.close()
+    mine = query.entry
     candidates = [
-        record
-        for record in records.values()
-        if not (query.id is not None and record.id == query.id)
-        and not (query.detected_at and not _earlier(record.detected_at, query.detected_at))
+        entry
+        for entry in entries.values()
+        if not (mine is not None and entry.id == mine.id)
+        and not (
+            mine is not None
+            and mine.detected_at is not None
+            and (entry.detected_at is None or not entry.detected_at < mine.detected_at)
+        )
     ]
-    best = max((scores.get(r.path, 0.0) for r in candidates), default=0.0) or 1.0
-    results = []
-    for record in candidates:
-        score = scores.get(record.path, 0.0) / best + (bonus(query, record) if query.id else 0.0)
+    best = max((scores.get(e.path, 0.0) for e in candidates), default=0.0) or 1.0
+    ranked = []
+    for entry in candidates:
+        score = scores.get(entry.path, 0.0) / best + (bonus(mine, entry) if mine else 0.0)
         if score > 0:
-            results.append(Result(record, round(score, 4)))
-    results.sort(key=lambda r: (-r.score, r.record.id or "", r.record.path))
-    return query, results[:limit]
+            ranked.append((round(score, 4), entry))
+    ranked.sort(key=lambda pair: (-pair[0], pair[1].id or "", pair[1].path))
+    return query, [
+        Result(workspace.read(os.path.join(repo.root, e.path), e.path), score)
+        for score, e in ranked[:limit]
+    ]

@@ -14,13 +14,14 @@ from typing import Any
 from incident_ops.errors import IncidentOpsError
 from incident_ops.policy.load import Policy
 from incident_ops.reporting import charts
-from incident_ops.reporting.load import Entry, Loaded
+from incident_ops.reporting.load import Loaded
 from incident_ops.reporting.management import RESOLVED, action_rows, attention, render_report
 from incident_ops.reporting.markdown import render_markdown
 from incident_ops.reporting.metrics import stats
 from incident_ops.reporting.templating import environment
 from incident_ops.workspace.atomic import write_atomic
 from incident_ops.workspace.config import Repo
+from incident_ops.workspace.load import Record
 
 PAGE = re.compile(r"^[A-Z]+-\d{4}-\d{4,}\.html$")
 
@@ -41,11 +42,11 @@ def _read(abspath: str) -> str:
         return handle.read()
 
 
-def _unique(entries: list[Entry]) -> list[Entry]:
+def _unique(entries: list[Record]) -> list[Record]:
     """One page per id: a duplicate id (a `duplicate-id` error) keeps its first file."""
-    seen: dict[str, Entry] = {}
+    seen: dict[str, Record] = {}
     for entry in entries:
-        seen.setdefault(entry.incident.id, entry)
+        seen.setdefault(entry.model.id, entry)
     return list(seen.values())
 
 
@@ -60,9 +61,9 @@ def build_site(
     tz = policy.calendar().tz
     env = environment(tz)
     entries = _unique(loaded.entries)
-    counted = [e for e in entries if e.incident.status != "cancelled"]
-    incidents = [e.incident for e in counted]
-    known = {e.incident.id for e in entries}
+    counted = [e for e in entries if e.model.status != "cancelled"]
+    incidents = [e.model for e in counted]
+    known = {e.model.id for e in entries}
     figures = stats(loaded.incidents, loaded.obligations, policy, None, None)
     common = {
         "now": now,
@@ -76,10 +77,8 @@ def build_site(
         common,
         root="",
         stats=figures,
-        open_entries=[e for e in counted if e.incident.status not in RESOLVED],
-        entries=sorted(
-            entries, key=lambda e: (e.incident.detected_at, e.incident.id), reverse=True
-        ),
+        open_entries=[e for e in counted if e.model.status not in RESOLVED],
+        entries=sorted(entries, key=lambda e: (e.model.detected_at, e.model.id), reverse=True),
         attention=attention(counted, policy, env.filters["when"]),
         skipped=loaded.skipped,
         chart_weekly=charts.weekly_by_severity(incidents, list(policy.model.severities), tz, now),
@@ -92,12 +91,12 @@ def build_site(
     )
     for entry in entries:
         history = (histories or {}).get(entry.path)
-        pages[f"incidents/{entry.incident.id}.html"] = env.get_template("incident.html").render(
+        pages[f"incidents/{entry.model.id}.html"] = env.get_template("incident.html").render(
             common,
             root="../",
             entry=entry,
-            incident=entry.incident,
-            severity=policy.severity(entry.incident.severity),
+            incident=entry.model,
+            severity=policy.severity(entry.model.severity),
             actions=action_rows(entry),
             body=render_markdown(_read(entry.abspath), known),
             history=history.changes if history else None,

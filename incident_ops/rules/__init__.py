@@ -67,7 +67,7 @@ def run_rules(ctx: Context) -> list[Finding]:
     """Every enabled rule's findings for one file."""
     found: list[Finding] = []
     for module in MODULES:
-        if ctx.levels.get(module.ID) != "off":
+        if ctx.levels.enabled(module.ID):
             found.extend(module.check(ctx))
     return found
 

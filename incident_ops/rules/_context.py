@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from incident_ops.domain.incident import Incident
 from incident_ops.finding import Finding, Level
+from incident_ops.lint.levels import Levels
 from incident_ops.parse.document import Document
 from incident_ops.policy.load import Policy
 from incident_ops.workspace.index import RepoIndex
@@ -21,15 +22,14 @@ if TYPE_CHECKING:
 
 @dataclass
 class Context:
-    """Inputs of every rule; `levels` is `incident-ops.yaml`'s `rules:` (error|warning|off)."""
+    """Inputs of every rule; `levels` are `incident-ops.yaml`'s `rules:`."""
 
     doc: Document
     incident: Incident | None
     policy: Policy
     index: RepoIndex
     now: datetime
-    levels: Mapping[str, str] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
+    levels: Levels = field(default_factory=Levels)
 
     @property
     def incident_id(self) -> str | None:
@@ -39,10 +39,8 @@ class Context:
         return self.doc.line_of(*path)
 
     def finding(self, rule: str, line: int, message: str, level: Level = "error") -> Finding:
-        """A finding; a rule configured as `warning` never yields an error."""
-        if self.levels.get(rule) == "warning":
-            level = "warning"
-        return Finding(self.doc.path, line, 1, rule, level, message, self.incident_id)
+        """A finding at the level `incident-ops.yaml` sets for `rule`."""
+        return self.levels.finding(self.doc.path, line, rule, message, self.incident_id, level)
 
     def parse_problems(self, rule: str) -> Iterator[Finding]:
         """Findings of the parse stage recorded on the document for `rule`."""

@@ -17,9 +17,9 @@ def check(ctx: Context) -> Iterator[Finding]:
     incident = closed_requiring(ctx, "prevention_plan")
     if incident is None:
         return
-    missing = unwritten_section(ctx, ID, "Prevention plan")
-    if missing:
-        yield missing
+    unwritten = unwritten_section(ctx, ID, "Prevention plan")
+    if unwritten:
+        yield unwritten
     if not incident.actions:
         yield ctx.finding(ID, ctx.line("status"), "closed without prevention actions")
     for i, action in enumerate(incident.actions):

@@ -25,11 +25,14 @@ def check(ctx: Context) -> Iterator[Finding]:
     if incident.category not in model.categories:
         message = f"unknown category {incident.category!r} (known: {_known(model.categories)})"
         yield ctx.finding(ID, ctx.line("category"), message)
-    for key, items in (("escalations", incident.escalations), ("actions", incident.actions)):
-        for i, item in enumerate(items):
-            if item.department is not None and item.department not in model.departments:
-                line = ctx.line(key, i, "department")
-                yield ctx.finding(ID, line, f"unknown department {item.department!r}")
+    named: list[tuple[str, int, str | None]] = [
+        ("escalations", i, e.department) for i, e in enumerate(incident.escalations)
+    ]
+    named += [("actions", i, a.department) for i, a in enumerate(incident.actions)]
+    for key, i, department in named:
+        if department is not None and department not in model.departments:
+            line = ctx.line(key, i, "department")
+            yield ctx.finding(ID, line, f"unknown department {department!r}")
     for i, other in enumerate(incident.related):
         if other == incident.id:
             yield ctx.finding(ID, ctx.line("related", i), "an incident cannot relate to itself")

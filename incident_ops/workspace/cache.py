@@ -1,8 +1,9 @@
 """The index cache: each incident file's `index.Entry`, kept between runs.
 
 Cross-file rules need a few facts of every incident; re-parsing 10,000 files to check
-one would make a single-file run cost as much as a full one. Entries are stored under
-`.incident-ops/index-cache.pickle`, each keyed by what identifies the file's content:
+one would make a single-file run cost as much as a full one. Entries are stored in
+`index-cache.pickle` in the repository's cache folder (`workspace.cachedir`: under the Git
+directory, never in the work tree), each keyed by what identifies the file's content:
 its Git blob id when the file is tracked and unmodified, else (outside Git) its mtime
 and size. Modified and untracked files of a Git work tree are always re-parsed.
 
@@ -31,13 +32,13 @@ from datetime import datetime
 from itertools import chain
 from typing import Any, NamedTuple
 
+from incident_ops.workspace import git
 from incident_ops.workspace.index import FIELDS, Entries, Entry
 
 _KINDS = tuple(str(f.type) for f in fields(Entry))  # annotations are strings (PEP 563)
 # A new Entry field changes the version, so an old cache is rebuilt, not misread.
 VERSION = (3, *FIELDS)
 MAGIC = "incident-ops-index"
-FOLDER = ".incident-ops"
 NAME = "index-cache.pickle"
 Key = str | tuple[int, int]  # a Git blob id, or (mtime in ns, size)
 Row = tuple[Any, ...]  # an entry's field values, datetimes as ISO strings
@@ -45,8 +46,9 @@ ParseMany = Callable[[list[tuple[str, str]]], dict[str, Entry]]  # [(abspath, re
 Listing = Callable[[], Mapping[str, str]]  # → {relpath: abspath}
 
 
-def cache_file(root: str) -> str:
-    return os.path.join(root, FOLDER, NAME)
+def cache_file(directory: str) -> str:
+    """The cache file in a repository's cache folder (`Repo.cache_dir`)."""
+    return os.path.join(directory, NAME)
 
 
 class _NoGlobals(pickle.Unpickler):
@@ -54,31 +56,8 @@ class _NoGlobals(pickle.Unpickler):
         raise pickle.UnpicklingError(f"global {module}.{name} is not allowed")
 
 
-def _start_git(root: str, *commands: list[str]) -> list[subprocess.Popen[bytes]] | None:
-    try:
-        return [
-            subprocess.Popen(
-                ["git", "-C", root, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-            )
-            for args in commands
-        ]
-    except OSError:
-        return None
-
-
-def _output(process: subprocess.Popen[bytes]) -> str | None:
-    """A started git command's output; None if it failed or hung."""
-    try:
-        out, _ = process.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        return None
-    return out.decode("utf-8", "surrogateescape") if process.returncode == 0 else None
-
-
 def _start_git_keys(root: str, folder: str) -> list[subprocess.Popen[bytes]] | None:
-    return _start_git(
+    return git.start(
         root, ["ls-files", "-s", "-z", "--", folder], ["ls-files", "-m", "-z", "--", folder]
     )
 
@@ -95,19 +74,14 @@ def _git_keys(running: list[subprocess.Popen[bytes]] | None) -> dict[str, Key] |
     The listing of blobs is read while git still looks for modified files."""
     if running is None:
         return None
-    staged_text = _output(running[0])
+    staged_text = git.output(running[0])
     keys = {path: blob for blob, path in _STAGED.findall(staged_text or "")}
-    modified_text = _output(running[1])
+    modified_text = git.output(running[1])
     if staged_text is None or modified_text is None:
         return None
     for path in modified_text.split("\0"):
         keys.pop(path, None)
     return keys
-
-
-def git_keys(root: str, folder: str) -> dict[str, Key] | None:
-    """Blob id of every tracked, unmodified file under `folder` (None: not a Git work tree)."""
-    return _git_keys(_start_git_keys(root, folder))
 
 
 def stat_key(abspath: str) -> Key | None:
@@ -184,10 +158,10 @@ def _no_collection() -> Iterator[None]:
             gc.enable()
 
 
-def read(root: str) -> Table | None:
+def read(path: str) -> Table | None:
     """The stored table, every value checked; None when missing, corrupt or not ours."""
     try:
-        with open(cache_file(root), "rb") as handle, _no_collection():
+        with open(path, "rb") as handle, _no_collection():
             data = _NoGlobals(io.BytesIO(handle.read())).load()
     except Exception:
         return None
@@ -203,9 +177,9 @@ def read(root: str) -> Table | None:
     return Table(stored[0], keys, stored, tuple(columns))  # type: ignore[arg-type]
 
 
-def load(root: str) -> dict[str, tuple[Key, Row]]:
+def load(path: str) -> dict[str, tuple[Key, Row]]:
     """The stored {relpath: (key, encoded entry)}; empty when missing or not ours."""
-    table = read(root)
+    table = read(path)
     if table is None:
         return {}
     return {path: (table.keys[i], table.row(i)) for i, path in enumerate(table.paths)}
@@ -223,8 +197,8 @@ class Snapshot(NamedTuple):
     table: Table | None = None
 
 
-def snapshot(root: str, folder: str, listing: Listing, early: bool = True) -> Snapshot:
-    """The files `listing()` finds, their keys now, and (`early`) the cache file.
+def snapshot(root: str, folder: str, listing: Listing, path: str, early: bool = True) -> Snapshot:
+    """The files `listing()` finds, their keys now, and (`early`) the cache file `path`.
 
     Git runs while `listing` walks the folder and the cache file is read. Take it
     *before* reading the files: a file changed after its key was taken then gets a key
@@ -235,7 +209,7 @@ def snapshot(root: str, folder: str, listing: Listing, early: bool = True) -> Sn
     running = _start_git_keys(root, folder)
     try:
         files = dict(listing())
-        table = (read(root) or EMPTY) if early else None
+        table = (read(path) or EMPTY) if early else None
     except BaseException:
         for process in running or ():
             process.kill()
@@ -247,14 +221,14 @@ def snapshot(root: str, folder: str, listing: Listing, early: bool = True) -> Sn
     return Snapshot(files, {rel: stat_key(path) for rel, path in files.items()}, table)
 
 
-def save(root: str, stored: Mapping[str, tuple[Key, Row]]) -> None:
+def save(path: str, stored: Mapping[str, tuple[Key, Row]]) -> None:
     """Write atomically (temp file + rename); a read-only checkout just skips caching.
 
     Equal values are made one object, which pickle then writes once.
     """
-    from incident_ops.workspace.atomic import (
-        write_atomic,  # only when writing: tempfile costs ~5 ms
-    )
+    # Only when writing: tempfile costs ~5 ms at import.
+    from incident_ops.workspace.atomic import write_atomic
+    from incident_ops.workspace.cachedir import prepare
 
     shared: dict[Any, Any] = {}
 
@@ -270,11 +244,12 @@ def save(root: str, stored: Mapping[str, tuple[Key, Row]]) -> None:
     columns = tuple(tuple(map(one, column)) for column in columns)
     data = (MAGIC, VERSION, keys, columns)
     with contextlib.suppress(OSError):
-        write_atomic(cache_file(root), pickle.dumps(data, protocol=5))
+        prepare(os.path.dirname(path))
+        write_atomic(path, pickle.dumps(data, protocol=5))
 
 
 def entries(
-    root: str,
+    path: str,
     snap: Snapshot,
     fresh: Mapping[str, Entry],
     parse_many: ParseMany,
@@ -288,7 +263,7 @@ def entries(
     rewritten when anything in it changed.
     """
     files, keys = snap.files, snap.keys
-    table = snap.table or read(root) or EMPTY
+    table = snap.table or read(path) or EMPTY
     stored = table.keys
     # Stored rows whose file is still there with the same key: still right, kept.
     kept = {
@@ -299,17 +274,17 @@ def entries(
     used = {rel: row for rel, row in kept.items() if rel not in fresh}
     todo = [(path, rel) for rel, path in files.items() if rel not in kept and rel not in fresh]
     made = list(fresh.values())
-    new = {
-        rel: (keys[rel], _encode(entry))
+    new: dict[str, tuple[Key, Row]] = {
+        rel: (key, _encode(entry))
         for rel, entry in fresh.items()
-        if rel in files and rel not in kept and keys.get(rel) is not None and rel in trusted
+        if rel in files and rel not in kept and rel in trusted and (key := keys.get(rel))
     }
     for rel, entry in parse_many(todo).items():
         made.append(entry)
-        if keys.get(rel) is not None:
-            new[rel] = (keys[rel], _encode(entry))
+        if (key := keys.get(rel)) is not None:
+            new[rel] = (key, _encode(entry))
     if new or len(kept) != len(table.paths):
-        save(root, {**{rel: (stored[i], table.row(i)) for rel, i in kept.items()}, **new})
+        save(path, {**{rel: (stored[i], table.row(i)) for rel, i in kept.items()}, **new})
     result = Entries(table.columns if used else (), used)
     for entry in made:
         result.add(entry)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from incident_ops.errors import ConfigError, PolicyError
 from incident_ops.parse.validation import problems
-from incident_ops.parse.yamltree import YamlProblem, parse
+from incident_ops.parse.yamltree import Path, YamlProblem, parse
 
 CONFIG_FILE = "incident-ops.yaml"
 RuleLevel = Annotated[
@@ -37,7 +39,8 @@ class Repo:
     """A repository root and its configuration, with absolute folder paths."""
 
     root: str
-    config: ConfigModel = field(default_factory=ConfigModel)
+    config: ConfigModel = field(default_factory=lambda: ConfigModel())
+    config_lines: Mapping[Path, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def incidents_dir(self) -> str:
@@ -46,6 +49,13 @@ class Repo:
     @property
     def policies_dir(self) -> str:
         return os.path.join(self.root, self.config.policies)
+
+    @cached_property
+    def cache_dir(self) -> str:
+        """Where this repository's caches live (see `workspace.cachedir`)."""
+        from incident_ops.workspace.cachedir import cache_dir
+
+        return cache_dir(self.root)
 
     def relpath(self, path: str) -> str:
         """A path relative to the root with '/' separators, as findings show it."""
@@ -85,7 +95,7 @@ def open_repo(root: str | None = None, cwd: str | None = None) -> Repo:
     except YamlProblem as problem:
         raise PolicyError.at(CONFIG_FILE, problem.line, problem.message) from None
     try:
-        return Repo(base, ConfigModel.model_validate(tree.value or {}))
+        return Repo(base, ConfigModel.model_validate(tree.value or {}), tree.lines)
     except ValidationError as error:
         found = [(CONFIG_FILE, line, msg) for line, _loc, msg in problems(error, tree)]
         raise PolicyError(found) from None

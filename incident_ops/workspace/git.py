@@ -1,0 +1,183 @@
+"""The one way incident-ops reaches Git.
+
+Hot paths run `git` directly (`run`, `start`, `read_blobs`): one process per question,
+no GitPython import on the `validate` path. Revisions for pr-check come from GitPython
+(`open_repo`), imported only there. Every commit incident-ops makes goes through `commit`:
+only the given files, a bot identity when the machine has none (a bare CI runner), and
+`Co-authored-by:` trailers for the people it acts for. A missing git, a failing command
+or a path outside any repository is an `IncidentOpsError` (exit 2), never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from incident_ops.errors import IncidentOpsError
+
+if TYPE_CHECKING:
+    from git import Repo as GitRepo
+
+BOT_IDENTITY = {  # used only when git has no identity configured (a bare CI runner)
+    "GIT_AUTHOR_NAME": "incident-ops",
+    "GIT_AUTHOR_EMAIL": "incident-ops@users.noreply.github.com",
+    "GIT_COMMITTER_NAME": "incident-ops",
+    "GIT_COMMITTER_EMAIL": "incident-ops@users.noreply.github.com",
+}
+_QUIET_ENV = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+
+
+def _env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    return {**os.environ, **_QUIET_ENV, **(extra or {})}
+
+
+def run(root: str, *args: str, env: Mapping[str, str] | None = None) -> str:
+    """Run git in `root` and return its output; failure is a usage error (exit 2)."""
+    try:
+        proc = subprocess.run(
+            ["git", "-C", root, *args], capture_output=True, text=True, encoding="utf-8",
+            errors="surrogateescape", check=False, env=_env(env),
+        )  # fmt: skip
+    except FileNotFoundError:
+        raise IncidentOpsError("git is not installed or not on PATH") from None
+    if proc.returncode != 0:
+        message = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"
+        raise IncidentOpsError(f"git {args[0]}: {message}")
+    return proc.stdout
+
+
+def succeeds(root: str, *args: str) -> bool:
+    """Whether a git command exits 0 (a question, not an action)."""
+    try:
+        run(root, *args)
+    except IncidentOpsError:
+        return False
+    return True
+
+
+def start(root: str, *commands: Sequence[str]) -> list[subprocess.Popen[bytes]] | None:
+    """Start several git commands at once (their output read later with `output`)."""
+    try:
+        return [
+            subprocess.Popen(
+                ["git", "-C", root, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            )
+            for args in commands
+        ]
+    except OSError:
+        return None
+
+
+def output(process: subprocess.Popen[bytes], timeout: float = 60) -> str | None:
+    """A started git command's output; None if it failed or hung."""
+    try:
+        out, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        return None
+    return out.decode("utf-8", "surrogateescape") if process.returncode == 0 else None
+
+
+def has_commits(root: str) -> bool:
+    return succeeds(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+
+
+def toplevel(root: str) -> str | None:
+    """The work tree top of the repository holding `root`, None outside Git."""
+    try:
+        return run(root, "rev-parse", "--show-toplevel").strip() or None
+    except IncidentOpsError:
+        return None
+
+
+def read_blobs(root: str, blobs: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
+    """(id, bytes or None when missing) of each blob, in order, from ONE `git cat-file --batch`.
+
+    All ids are written up front by a thread while the answers are read, with large
+    buffers: no round trip per blob, and neither pipe can fill up and stall the other side.
+    """
+    wanted = list(blobs)
+    if not wanted:
+        return
+    proc = subprocess.Popen(
+        ["git", "-C", root, "cat-file", "--batch"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1 << 20,
+    )  # fmt: skip
+    assert proc.stdin is not None and proc.stdout is not None
+    stdin, stdout = proc.stdin, proc.stdout
+
+    def feed() -> None:
+        try:
+            stdin.write("".join(f"{blob}\n" for blob in wanted).encode())
+            stdin.close()
+        except BrokenPipeError:  # pragma: no cover - git died; the reader reports it
+            pass
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    try:
+        for blob in wanted:
+            header = stdout.readline().split()
+            if not header:
+                raise IncidentOpsError("git cat-file: stopped before answering")
+            data = None
+            if len(header) == 3 and header[1] != b"missing":
+                data = stdout.read(int(header[2]) + 1)[:-1]
+            yield blob, data
+    finally:
+        writer.join()
+        stdout.close()
+        proc.wait()
+
+
+def open_repo(root: str) -> GitRepo:
+    """The GitPython repository holding `root` (for revisions and trees)."""
+    import git
+
+    try:
+        return git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise IncidentOpsError(f"{root} is not inside a Git repository") from None
+
+
+def identity_env(root: str) -> dict[str, str]:
+    """The bot identity, when neither git config nor the environment names an author."""
+    if "GIT_AUTHOR_NAME" in os.environ and "GIT_COMMITTER_NAME" in os.environ:
+        return {}
+    named = succeeds(root, "config", "user.name") and succeeds(root, "config", "user.email")
+    return {} if named else dict(BOT_IDENTITY)
+
+
+def commit_problem(root: str) -> str | None:
+    """Why a commit in `root` cannot be made (checked before anything is written)."""
+    if not succeeds(root, "rev-parse", "--git-dir"):
+        return f"{root} is not in a Git repository"
+    if succeeds(root, "rev-parse", "-q", "--verify", "MERGE_HEAD") or os.path.exists(
+        os.path.join(run(root, "rev-parse", "--absolute-git-dir").strip(), "rebase-merge")
+    ):
+        return "a merge or rebase is in progress"
+    return None
+
+
+def commit(root: str, paths: Sequence[str], message: str, coauthors: Sequence[str] = ()) -> str:
+    """Commit exactly `paths` (absolute; other staged changes stay staged); the commit id.
+
+    `coauthors` ("Name <email>") become `Co-authored-by:` trailers.
+    """
+    problem = commit_problem(root)
+    if problem:
+        raise IncidentOpsError(f"--commit: {problem}")
+    text = message
+    if coauthors:
+        text += "\n\n" + "\n".join(f"Co-authored-by: {who}" for who in coauthors)
+    env = identity_env(root)
+    try:
+        run(root, "add", "--", *paths)
+        run(root, "commit", "--only", "--quiet", "-m", text, "--", *paths, env=env)
+    except IncidentOpsError as error:
+        raise IncidentOpsError(f"--commit failed: {error}") from None
+    return run(root, "rev-parse", "HEAD").strip()
