@@ -175,9 +175,16 @@ def commit(root: str, paths: Sequence[str], message: str, coauthors: Sequence[st
     if coauthors:
         text += "\n\n" + "\n".join(f"Co-authored-by: {who}" for who in coauthors)
     env = identity_env(root)
+    # Only files Git does not know yet are added to the index; tracked ones go straight
+    # from the work tree into the commit (`--only`), so a failed commit (a hook saying
+    # no) leaves the index as it was once the new files are taken out again.
+    new = [path for path in paths if not succeeds(root, "ls-files", "--error-unmatch", path)]
     try:
-        run(root, "add", "--", *paths)
+        if new:
+            run(root, "add", "--", *new)
         run(root, "commit", "--only", "--quiet", "-m", text, "--", *paths, env=env)
     except IncidentOpsError as error:
+        if new:
+            succeeds(root, "rm", "--cached", "--quiet", "--", *new)
         raise IncidentOpsError(f"--commit failed: {error}") from None
     return run(root, "rev-parse", "HEAD").strip()
