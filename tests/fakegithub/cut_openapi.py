@@ -16,7 +16,8 @@ a handler for it (`handlers.HANDLERS`). The cut, for every operation listed:
   `type` (and to `enum`, if any); a nullable schema without `type` becomes
   `{"anyOf": [<schema>, {"type": "null"}]}`;
 - applies PATCHES: request bodies whose npm copy carries an Octokit override, restored to the
-  upstream github/rest-api-description text (see each patch).
+  upstream github/rest-api-description text; and COMPONENT_PATCHES: a known inaccuracy of the
+  description, fixed to what GitHub sends (see each patch's docstring).
 
 Never hand-edit openapi-subset.json: change this script and rerun it.
 """
@@ -55,6 +56,12 @@ OPERATIONS: tuple[str, ...] = (
     "checks/create",
     "rate-limit/get",
     "users/get-authenticated",
+    "issues/get-comment",
+    "reactions/list-for-issue-comment",
+    "reactions/create-for-issue-comment",
+    "pulls/list",
+    "pulls/create",
+    "repos/get-content",
 )
 
 UPSTREAM_COMMIT = "0000036e42b5e7121c2b1ac244cb7bba1d2f3914"
@@ -69,7 +76,9 @@ INFO: dict[str, Any] = {
         "x-octokit), with its overrides undone for POST "
         "/repos/{owner}/{repo}/issues/{issue_number}/labels and POST "
         "/repos/{owner}/{repo}/check-runs from the upstream file (minus the latter's "
-        "unresolvable inline discriminator). Descriptions, examples, externalDocs, tags and "
+        "unresolvable inline discriminator), and pull-request-simple's label description "
+        "made nullable as GitHub sends it (github/rest-api-description#1812). "
+        "Descriptions, examples, externalDocs, tags and "
         "x-* extensions dropped; only 2xx responses kept. This copy: converted to OpenAPI 3.1.0 "
         '(nullable:true -> "null" added to type/enum, or anyOf [.., {type: null}]). '
         "Cut by tests/fakegithub/cut_openapi.py; the operations are its OPERATIONS list."
@@ -191,6 +200,9 @@ def cut(full: dict[str, Any], ids: Iterable[str] = OPERATIONS) -> dict[str, Any]
         seen.add(ref)
         kind, name = ref.removeprefix("#/components/").split("/")
         target = clean(full["components"][kind][name])
+        patch_component = COMPONENT_PATCHES.get((kind, name))
+        if patch_component is not None:
+            target = patch_component(target)
         if kind == "headers":
             target["description"] = ""
         elif kind == "responses":
@@ -241,9 +253,20 @@ def _patch_create_check_run(op: dict[str, Any]) -> dict[str, Any]:
     return op
 
 
+def _patch_pull_request_simple(schema: dict[str, Any]) -> dict[str, Any]:
+    """A label's description is null when it has none, as in `pull-request` (GitHub lists
+    them so; github/rest-api-description#1812, open: the schema says only string)."""
+    description = schema["properties"]["labels"]["items"]["properties"]["description"]
+    description["type"] = ["string", "null"]
+    return schema
+
+
 PATCHES = {
     "issues/add-labels": _patch_add_labels,
     "checks/create": _patch_create_check_run,
+}
+COMPONENT_PATCHES = {
+    ("schemas", "pull-request-simple"): _patch_pull_request_simple,
 }
 
 

@@ -77,7 +77,7 @@ class Spec:
 
     def _compile(self, template: str) -> list[Operation]:
         item = self.doc["paths"][template]
-        regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
+        regex = re.sub(r"\\\{(\w+)\\\}", _param_regex, re.escape(template))
         ops = []
         for method in METHODS:
             if method not in item:
@@ -105,11 +105,19 @@ class Spec:
         return ops
 
     def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
+        """The operation for a request; a literal segment beats a parameter, as on GitHub.
+
+        (`/issues/comments/1` is get-comment, not get-issue with issue_number "comments".)
+        """
+        found = []
         for op in self.operations:
             m = op.pattern.match(path)
             if m and op.method == method:
-                return op, m.groupdict()
-        return None
+                found.append((_specificity(op.template), op, m.groupdict()))
+        if not found:
+            return None
+        _, op, params = min(found, key=lambda f: f[0])
+        return op, params
 
     def check_request(
         self,
@@ -148,6 +156,17 @@ class Spec:
         if validator is None:
             return [f"status {status} is not a documented response of {op.op_id}"]
         return [_describe("response", e) for e in validator.iter_errors(body)]
+
+
+def _param_regex(m: re.Match[str]) -> str:
+    """`{path}` (a file path in the contents API) spans slashes; other parameters do not."""
+    name = m.group(1)
+    return f"(?P<{name}>.*)" if name == "path" else f"(?P<{name}>[^/]+)"
+
+
+def _specificity(template: str) -> tuple[int, ...]:
+    """Sort key: 0 for a literal segment, 1 for a parameter, segment by segment."""
+    return tuple(int(seg.startswith("{")) for seg in template.split("/"))
 
 
 def _check_param(param: dict[str, Any], raw: str) -> list[str]:
