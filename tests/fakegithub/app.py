@@ -17,7 +17,7 @@ from .faults import FaultRule, Faults
 from .handlers import DOCS, HANDLERS, Ctx, HttpError, Reply
 from .openapi import Spec, load_spec
 from .search import MAX_RESULTS, search_issues
-from .state import State
+from .state import State, User
 
 ROUTES = {**HANDLERS, "search/issues-and-pull-requests": search_issues}
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
@@ -42,6 +42,9 @@ class DropConnection(Exception):
 class FakeGitHubApp:
     def __init__(self, state: State, token: str, spec: Spec | None = None, prefix: str = ""):
         self.state, self.token, self.prefix = state, token, prefix.rstrip("/")
+        if token:
+            with state.lock:
+                state.add_token(token, state.me.login, state.me.type)
         self.spec = spec or load_spec()
         self.faults = Faults()
         self.calls: list[Call] = []
@@ -108,9 +111,9 @@ class FakeGitHubApp:
 
     # ---- the real work -------------------------------------------------------------------
     def _serve(self, request: Request, body: Any) -> tuple[Response, str | None]:
-        auth = request.headers.get("Authorization", "")
-        if auth.partition(" ")[2] != self.token or not self.token:
-            return _json(401, {"message": "Bad credentials", "documentation_url": DOCS}), None
+        actor = self._authenticate(request)
+        if actor is None:
+            return _bad_credentials(), None
         path = request.path
         if self.prefix and not path.startswith(self.prefix + "/"):
             return self._violation(404, f"{request.method} {path}: outside prefix"), None
@@ -128,11 +131,14 @@ class FakeGitHubApp:
         problems = self.spec.check_request(op, params, query, body, has_body=body is not None)
         if problems:
             return self._violation(422, f"{op.op_id} request: " + "; ".join(problems)), op.op_id
+        handler = ROUTES.get(op.op_id)
+        if handler is None:
+            return self._violation(501, f"{op.op_id}: in the subset, not in the fake"), op.op_id
         urls = _urls(request, self.prefix)
-        ctx = Ctx(self.state, urls, params, dict(request.args.items()), body)
+        ctx = Ctx(self.state, urls, params, dict(request.args.items()), body, actor)
         try:
             with self.state.lock:
-                reply = ROUTES[op.op_id](ctx)
+                reply = handler(ctx)
         except HttpError as err:
             return _json(err.status, err.body), op.op_id
         headers = _paginate(reply, request, urls) if reply.paginate else {}
@@ -142,6 +148,14 @@ class FakeGitHubApp:
         response = _json(reply.status, reply.body)
         response.headers.update({**reply.headers, **headers})
         return response, op.op_id
+
+    def _authenticate(self, request: Request) -> User | None:
+        """The user of the request's token ("token T" or "Bearer T"); None: answer 401."""
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() not in ("token", "bearer"):
+            return None
+        with self.state.lock:
+            return self.state.token_user(token.strip())
 
     def _violation(self, status: int, problem: str, message: str = "") -> Response:
         with self._log_lock:
@@ -166,6 +180,12 @@ def _parse_body(request: Request) -> Any:
 def _urls(request: Request, prefix: str) -> render.Urls:
     web = f"{request.scheme}://{request.host}"
     return render.Urls(api=web + prefix, web=web)
+
+
+def _bad_credentials(echo: str | None = None) -> Response:
+    """GitHub's 401; `echo` appends what the client sent, as a leaky server might."""
+    message = "Bad credentials" if echo is None else f"Bad credentials: {echo}"
+    return _json(401, {"message": message, "documentation_url": DOCS, "status": "401"})
 
 
 def _rate_headers(remaining: int, reset: int) -> dict[str, str]:

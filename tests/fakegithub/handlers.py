@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from . import render
-from .state import CheckRun, Issue, Repo, State, Team
+from .state import LEGACY_PERMISSION, ROLES, CheckRun, Comment, Issue, Repo, State, Team, User
 
 DOCS = "https://docs.github.com/rest"
 
@@ -36,6 +36,7 @@ class Ctx:
     params: dict[str, str]
     query: dict[str, str]
     body: Any
+    actor: User  # whom the request's token authenticates
 
 
 @dataclass
@@ -66,6 +67,18 @@ def _pull(ctx: Ctx) -> tuple[Repo, Issue]:
     if issue.pull is None:
         raise not_found()
     return repo, issue
+
+
+def _comment(ctx: Ctx) -> tuple[Repo, Issue, Comment]:
+    repo = _repo(ctx)
+    found = ctx.state.find_comment(repo, int(ctx.params["comment_id"]))
+    if found is None:
+        raise not_found()
+    return repo, *found
+
+
+def _invalid(*errors: dict[str, Any]) -> HttpError:
+    return HttpError(422, "Validation Failed", list(errors))
 
 
 def _created(body: dict[str, Any]) -> Reply:
@@ -123,7 +136,9 @@ def _add_assignees(ctx: Ctx, issue: Issue, logins: list[Any]) -> None:
 
 def create_issue(ctx: Ctx) -> Reply:
     repo, b = _repo(ctx), ctx.body
-    issue = ctx.state.add_issue(repo.full_name, str(b["title"]), b.get("body"))
+    issue = ctx.state.add_issue(
+        repo.full_name, str(b["title"]), b.get("body"), user=ctx.actor.login
+    )
     _set_labels(ctx, repo, issue, b.get("labels", []), replace=True)
     _add_assignees(
         ctx, issue, b.get("assignees", []) + ([b["assignee"]] if b.get("assignee") else [])
@@ -149,7 +164,7 @@ def update_issue(ctx: Ctx) -> Reply:
         issue.assignees = []
         _add_assignees(ctx, issue, b["assignees"])
     if "state" in b:
-        ctx.state.set_issue_state(issue, b["state"], ctx.state.me, b.get("state_reason"))
+        ctx.state.set_issue_state(issue, b["state"], ctx.actor, b.get("state_reason"))
     issue.updated_at = ctx.state.clock()
     return Reply(200, render.issue(issue, repo, ctx.urls))
 
@@ -166,8 +181,31 @@ def list_comments(ctx: Ctx) -> Reply:
 
 def create_comment(ctx: Ctx) -> Reply:
     repo, issue = _issue(ctx)
-    comment = ctx.state.add_comment(repo.full_name, issue.number, ctx.body["body"])
+    comment = ctx.state.add_comment(
+        repo.full_name, issue.number, ctx.body["body"], user=ctx.actor.login
+    )
     return _created(render.comment(comment, issue, repo, ctx.urls))
+
+
+def get_comment(ctx: Ctx) -> Reply:
+    repo, issue, comment = _comment(ctx)
+    return Reply(200, render.comment(comment, issue, repo, ctx.urls))
+
+
+def list_reactions(ctx: Ctx) -> Reply:
+    _, _, comment = _comment(ctx)
+    wanted = ctx.query.get("content")
+    reactions = [r for r in comment.reactions if wanted in (None, r.content)]
+    return Reply(200, [render.reaction(r, ctx.urls) for r in reactions], paginate=True)
+
+
+def create_reaction(ctx: Ctx) -> Reply:
+    """201 for a new reaction; 200 with the existing one if this user already reacted so."""
+    repo, _, comment = _comment(ctx)
+    reaction, new = ctx.state.add_reaction(
+        repo.full_name, comment.id, ctx.body["content"], user=ctx.actor.login
+    )
+    return Reply(201 if new else 200, render.reaction(reaction, ctx.urls))
 
 
 def list_labels(ctx: Ctx) -> Reply:
@@ -199,6 +237,64 @@ def add_assignees(ctx: Ctx) -> Reply:
     _add_assignees(ctx, issue, (ctx.body or {}).get("assignees", []))
     issue.updated_at = ctx.state.clock()
     return Reply(201, render.issue(issue, repo, ctx.urls))
+
+
+PULL_SORT: dict[str, Callable[[Issue], Any]] = {
+    "created": lambda i: (i.created_at, i.number),
+    "updated": lambda i: (i.updated_at, i.number),
+    "popularity": lambda i: (len(i.comments), i.number),
+    "long-running": lambda i: (i.updated_at - i.created_at, i.number),
+}
+
+
+def list_pulls(ctx: Ctx) -> Reply:
+    """`head` filters only as "owner:branch"; a bare branch name is ignored, as on GitHub."""
+    repo, q = _repo(ctx), ctx.query
+    pulls = [i for i in repo.issues.values() if i.pull is not None]
+    state = q.get("state", "open")
+    if state != "all":
+        pulls = [i for i in pulls if i.state == state]
+    owner, colon, branch = q.get("head", "").partition(":")
+    if colon:
+        same = owner.lower() == repo.owner.login.lower()
+        pulls = [i for i in pulls if same and i.pull and i.pull.head_ref == branch]
+    if q.get("base"):
+        pulls = [i for i in pulls if i.pull and i.pull.base_ref == q["base"]]
+    sort = q.get("sort", "created")
+    default = "desc" if sort == "created" else "asc"
+    pulls.sort(key=PULL_SORT[sort], reverse=q.get("direction", default) == "desc")
+    return Reply(200, [render.pull(i, repo, ctx.urls, simple=True) for i in pulls], True)
+
+
+def create_pull(ctx: Ctx) -> Reply:
+    """GitHub's checks, in its order: base and head exist, differ, and have no open PR yet."""
+    repo, b = _repo(ctx), ctx.body
+    base, head = b["base"], b["head"]
+    owner, colon, branch = head.rpartition(":")
+    if colon and owner.lower() != repo.owner.login.lower():
+        branch = ""  # a fork's branch: forks are not modelled
+    if base not in repo.branches:
+        raise _invalid({"resource": "PullRequest", "field": "base", "code": "invalid"})
+    if branch not in repo.branches:
+        raise _invalid({"resource": "PullRequest", "field": "head", "code": "invalid"})
+    if branch == base:
+        message = f"No commits between {base} and {head}"
+        raise _invalid({"resource": "PullRequest", "code": "custom", "message": message})
+    for other in repo.issues.values():
+        p = other.pull
+        if p and other.state == "open" and p.head_ref == branch and p.base_ref == base:
+            message = f"A pull request already exists for {repo.owner.login}:{branch}."
+            raise _invalid({"resource": "PullRequest", "code": "custom", "message": message})
+    if "issue" in b:
+        issue = repo.issues.get(b["issue"])
+        if issue is None or issue.pull is not None:
+            raise _invalid({"resource": "PullRequest", "field": "issue", "code": "invalid"})
+    elif not b.get("title"):
+        raise _invalid({"resource": "PullRequest", "field": "title", "code": "missing_field"})
+    else:
+        issue = ctx.state.add_issue(repo.full_name, b["title"], b.get("body"), user=ctx.actor.login)
+    ctx.state.make_pull(repo, issue, branch, base, draft=bool(b.get("draft", False)))
+    return _created(render.pull(issue, repo, ctx.urls))
 
 
 def get_pull(ctx: Ctx) -> Reply:
@@ -234,14 +330,53 @@ def list_team_members(ctx: Ctx) -> Reply:
 
 
 def collaborator_permission(ctx: Ctx) -> Reply:
+    """Legacy `permission` (maintain -> write, triage -> read) beside the real `role_name`."""
     repo = _repo(ctx)
     user = ctx.state.users.get(ctx.params["username"].lower())
     if user is None:
         raise not_found()
-    permission = repo.collaborators.get(user.login, "none")
+    role = ctx.state.role(repo, user)
     body = render.user(user, ctx.urls) or {}
-    body["role_name"] = permission
-    return Reply(200, {"permission": permission, "role_name": permission, "user": body})
+    rank = ROLES.index(role)
+    body["permissions"] = {
+        name: rank >= ROLES.index(needed)
+        for name, needed in (
+            ("pull", "read"),
+            ("triage", "triage"),
+            ("push", "write"),
+            ("maintain", "maintain"),
+            ("admin", "admin"),
+        )
+    }
+    body["role_name"] = role
+    return Reply(200, {"permission": LEGACY_PERMISSION[role], "role_name": role, "user": body})
+
+
+def get_content(ctx: Ctx) -> Reply:
+    """A file (base64), or a directory's listing; 404 for an unknown ref or path."""
+    repo = _repo(ctx)
+    ref = ctx.query.get("ref") or repo.default_branch
+    files = ctx.state.tree(repo, ref)
+    if files is None:
+        raise HttpError(404, f"No commit found for the ref {ref}")
+    path = ctx.params["path"].strip("/")
+    if path in files:
+        return Reply(200, render.content_file(path, files[path], ref, repo, ctx.urls))
+    prefix = f"{path}/" if path else ""
+    below = sorted(p.removeprefix(prefix) for p in files if p.startswith(prefix))
+    if not below:
+        raise not_found()
+    entries: dict[str, dict[str, Any]] = {}
+    for rest in below:
+        name, slash, _ = rest.partition("/")
+        if name not in entries:
+            full = prefix + name
+            entries[name] = (
+                render.content_entry(full, None, ref, repo, ctx.urls)
+                if slash
+                else render.content_entry(full, files[full], ref, repo, ctx.urls)
+            )
+    return Reply(200, list(entries.values()))
 
 
 def create_check_run(ctx: Ctx) -> Reply:
@@ -270,7 +405,11 @@ def rate_limit(ctx: Ctx) -> Reply:
 
 
 def get_user(ctx: Ctx) -> Reply:
-    return Reply(200, render.private_user(ctx.state.me, ctx.urls))
+    """The token's user; an installation token (a "Bot", e.g. Actions' GITHUB_TOKEN) is
+    refused with GitHub's 403: an app cannot ask who it is here."""
+    if ctx.actor.type == "Bot":
+        raise HttpError(403, "Resource not accessible by integration")
+    return Reply(200, render.private_user(ctx.actor, ctx.urls))
 
 
 HANDLERS: dict[str, Callable[[Ctx], Reply]] = {
@@ -293,4 +432,10 @@ HANDLERS: dict[str, Callable[[Ctx], Reply]] = {
     "checks/create": create_check_run,
     "rate-limit/get": rate_limit,
     "users/get-authenticated": get_user,
+    "issues/get-comment": get_comment,
+    "reactions/list-for-issue-comment": list_reactions,
+    "reactions/create-for-issue-comment": create_reaction,
+    "pulls/list": list_pulls,
+    "pulls/create": create_pull,
+    "repos/get-content": get_content,
 }

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .state import CheckRun, Comment, Issue, Label, PullFile, Repo, Review, User
+from .state import (
+    REACTIONS,
+    CheckRun,
+    Comment,
+    Issue,
+    Label,
+    PullFile,
+    Reaction,
+    Repo,
+    Review,
+    User,
+)
 
 REPO_URL_FIELDS = (  # noqa: SIM905
     "archive_url assignees_url blobs_url branches_url collaborators_url comments_url "
@@ -148,9 +161,21 @@ def label(lb: Label, r: Repo, urls: Urls) -> dict[str, Any]:
     }
 
 
-def reactions(url: str) -> dict[str, Any]:
-    counts = ("total_count", "+1", "-1", "laugh", "confused", "heart", "hooray", "eyes", "rocket")
-    return {"url": f"{url}/reactions", **dict.fromkeys(counts, 0)}
+def reactions(url: str, given: Iterable[Reaction] = ()) -> dict[str, Any]:
+    """The reaction-rollup: how many of each reaction `given` holds."""
+    given = list(given)
+    counts = {c: sum(1 for r in given if r.content == c) for c in REACTIONS}
+    return {"url": f"{url}/reactions", "total_count": len(given), **counts}
+
+
+def reaction(r: Reaction, urls: Urls) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "node_id": f"REA_{r.id}",
+        "user": user(r.user, urls),
+        "content": r.content,
+        "created_at": ts(r.created_at),
+    }
 
 
 def issue(i: Issue, r: Repo, urls: Urls) -> dict[str, Any]:
@@ -211,11 +236,22 @@ def comment(c: Comment, i: Issue, r: Repo, urls: Urls) -> dict[str, Any]:
         "created_at": ts(c.created_at),
         "updated_at": ts(c.updated_at),
         "author_association": "MEMBER",
-        "reactions": reactions(url),
+        "reactions": reactions(url, c.reactions),
     }
 
 
-def pull(i: Issue, r: Repo, urls: Urls) -> dict[str, Any]:
+# The keys of GitHub's pull-request-simple (what GET .../pulls lists), in its order.
+PULL_SIMPLE_KEYS = (  # noqa: SIM905
+    "url id node_id html_url diff_url patch_url issue_url commits_url review_comments_url "
+    "review_comment_url comments_url statuses_url number state locked title user body labels "
+    "milestone active_lock_reason created_at updated_at closed_at merged_at merge_commit_sha "
+    "assignee assignees requested_reviewers requested_teams head base _links "
+    "author_association auto_merge draft"
+).split()
+
+
+def pull(i: Issue, r: Repo, urls: Urls, simple: bool = False) -> dict[str, Any]:
+    """A pull-request; `simple`: the pull-request-simple of a listing."""
     assert i.pull is not None
     p = i.pull
     base = issue(i, r, urls)
@@ -266,12 +302,13 @@ def pull(i: Issue, r: Repo, urls: Urls) -> dict[str, Any]:
         base=ref(p.base_ref, p.base_sha),
         _links={k: {"href": v} for k, v in links.items()},
         author_association="CONTRIBUTOR",
+        active_lock_reason=None,
         auto_merge=None,
-        draft=False,
+        draft=p.draft,
         merged=p.merged,
         mergeable=True,
         rebaseable=True,
-        mergeable_state="clean",
+        mergeable_state="draft" if p.draft else "clean",
         merged_by=None,
         comments=len(i.comments),
         review_comments=0,
@@ -281,6 +318,8 @@ def pull(i: Issue, r: Repo, urls: Urls) -> dict[str, Any]:
         deletions=dels,
         changed_files=len(p.files),
     )
+    if simple:
+        return {k: out[k] for k in PULL_SIMPLE_KEYS}
     return out
 
 
@@ -348,3 +387,47 @@ def check_run(c: CheckRun, r: Repo, urls: Urls) -> dict[str, Any]:
         "app": None,
         "pull_requests": [],
     }
+
+
+def blob_sha(data: bytes) -> str:
+    """The Git blob SHA of `data`, as `git hash-object` computes it."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _base64_lines(data: bytes) -> str:
+    """Base64 in lines of 60 characters, each ending in a newline, the way GitHub sends it."""
+    text = base64.b64encode(data).decode()
+    return "".join(text[n : n + 60] + "\n" for n in range(0, len(text), 60))
+
+
+MAX_INLINE_CONTENT = 1024 * 1024  # bigger files come with encoding "none" and no content
+
+
+def content_entry(path: str, data: bytes | None, ref: str, r: Repo, urls: Urls) -> dict[str, Any]:
+    """A directory listing's entry: a file (`data`) or a directory (`data` None)."""
+    kind = "dir" if data is None else "file"
+    sha = blob_sha(data) if data is not None else hashlib.sha1(path.encode()).hexdigest()
+    url = f"{urls.repo(r)}/contents/{path}?ref={ref}"
+    git = f"{urls.repo(r)}/git/{'trees' if data is None else 'blobs'}/{sha}"
+    html = f"{urls.web}/{r.full_name}/{'tree' if data is None else 'blob'}/{ref}/{path}"
+    return {
+        "type": kind,
+        "size": 0 if data is None else len(data),
+        "name": path.rsplit("/", 1)[-1],
+        "path": path,
+        "sha": sha,
+        "url": url,
+        "git_url": git,
+        "html_url": html,
+        "download_url": None if data is None else f"{urls.web}/{r.full_name}/raw/{ref}/{path}",
+        "_links": {"self": url, "git": git, "html": html},
+    }
+
+
+def content_file(path: str, data: bytes, ref: str, r: Repo, urls: Urls) -> dict[str, Any]:
+    out = content_entry(path, data, ref, r, urls)
+    if len(data) > MAX_INLINE_CONTENT:
+        out.update(content="", encoding="none")
+    else:
+        out.update(content=_base64_lines(data), encoding="base64")
+    return out

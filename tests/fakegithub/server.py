@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import secrets
 import threading
+from pathlib import Path
 from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .app import WRITE_METHODS, Call, FakeGitHubApp
 from .faults import FaultKind, FaultRule
-from .state import Issue, Label, Review, ReviewState, State, Team
+from .state import Comment, Issue, Label, Reaction, Review, ReviewState, State, Team, User
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -21,7 +22,11 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 class FakeGitHub:
-    """A running fake api.github.com; use `.url` as GITHUB_API_URL and `.token` as GITHUB_TOKEN."""
+    """A running fake api.github.com; use `.url` as GITHUB_API_URL and `.token` as GITHUB_TOKEN.
+
+    `.token` authenticates as `me` (a "User"); add_token() accepts more tokens, each its own
+    user, and whatever a request creates is authored by its token's user.
+    """
 
     def __init__(
         self,
@@ -68,9 +73,14 @@ class FakeGitHub:
         with self.state.lock:
             self.state.add_repo(full_name, **kw)
 
-    def add_user(self, login: str) -> None:
+    def add_user(self, login: str, type: str = "User") -> User:
         with self.state.lock:
-            self.state.user(login)
+            return self.state.user(login, type)
+
+    def add_token(self, token: str, login: str, type: str = "User") -> User:
+        """Accept `token` as `login` ("User", or "Bot" for an installation token)."""
+        with self.state.lock:
+            return self.state.add_token(token, login, type)
 
     def add_label(
         self, repo: str, name: str, color: str = "ededed", description: str | None = None
@@ -82,9 +92,9 @@ class FakeGitHub:
         with self.state.lock:
             return self.state.add_issue(repo, title, body, **kw)
 
-    def add_comment(self, repo: str, number: int, body: str, user: str | None = None) -> None:
+    def add_comment(self, repo: str, number: int, body: str, user: str | None = None) -> Comment:
         with self.state.lock:
-            self.state.add_comment(repo, number, body, user)
+            return self.state.add_comment(repo, number, body, user)
 
     def add_pull(
         self, repo: str, number: int | None = None, head_sha: str = "a" * 40, **kw: Any
@@ -110,9 +120,32 @@ class FakeGitHub:
         with self.state.lock:
             return self.state.add_team(org, slug, members, maintainers)
 
-    def set_collaborator(self, repo: str, login: str, permission: str = "write") -> None:
+    def set_permission(self, repo: str, login: str, permission: str = "write") -> None:
+        """Role of `login` on `repo`: none, read, triage, write, maintain or admin."""
         with self.state.lock:
-            self.state.set_collaborator(repo, login, permission)
+            self.state.set_permission(repo, login, permission)
+
+    set_collaborator = set_permission  # the older name
+
+    def add_branch(self, repo: str, name: str, sha: str | None = None) -> str:
+        with self.state.lock:
+            return self.state.add_branch(repo, name, sha)
+
+    def add_file(self, repo: str, ref: str, path: str, data: bytes | str) -> None:
+        with self.state.lock:
+            self.state.add_file(repo, ref, path, data)
+
+    def add_tree_from_git(
+        self, repo: str, ref: str, git_dir: str | Path, commit: str = "HEAD"
+    ) -> int:
+        with self.state.lock:
+            return self.state.add_tree_from_git(repo, ref, git_dir, commit)
+
+    def add_reaction(
+        self, repo: str, comment_id: int, content: str, user: str | None = None
+    ) -> Reaction:
+        with self.state.lock:
+            return self.state.add_reaction(repo, comment_id, content, user)[0]
 
     def load_seed(self, seed: dict[str, Any]) -> None:
         with self.state.lock:

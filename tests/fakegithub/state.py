@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import re
+import subprocess
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Literal
 
 ReviewState = Literal["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"]
+ReactionContent = Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"]
+REACTIONS: tuple[str, ...] = ("+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes")
+# Repository roles, weakest first; `permission` in the API is the legacy base role of each.
+ROLES: tuple[str, ...] = ("none", "read", "triage", "write", "maintain", "admin")
+LEGACY_PERMISSION = {
+    "none": "none",
+    "read": "read",
+    "triage": "read",
+    "write": "write",
+    "maintain": "write",
+    "admin": "admin",
+}
+SHA_RE = re.compile(r"[0-9a-f]{40}")
 
 
 def utcnow() -> datetime:
@@ -32,12 +49,21 @@ class Label:
 
 
 @dataclass
+class Reaction:
+    id: int
+    user: User
+    content: str
+    created_at: datetime
+
+
+@dataclass
 class Comment:
     id: int
     body: str
     user: User
     created_at: datetime
     updated_at: datetime
+    reactions: list[Reaction] = field(default_factory=list)
 
 
 @dataclass
@@ -71,6 +97,7 @@ class Pull:
     files: list[PullFile] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
     merged: bool = False
+    draft: bool = False
 
 
 @dataclass
@@ -116,8 +143,10 @@ class Repo:
     created_at: datetime = field(default_factory=utcnow)
     labels: dict[str, Label] = field(default_factory=dict)  # key: lower-cased name
     issues: dict[int, Issue] = field(default_factory=dict)
-    collaborators: dict[str, str] = field(default_factory=dict)  # login -> permission
+    collaborators: dict[str, str] = field(default_factory=dict)  # login -> role (ROLES)
     check_runs: list[CheckRun] = field(default_factory=list)
+    branches: dict[str, str] = field(default_factory=dict)  # name -> head commit SHA
+    files: dict[str, dict[str, bytes]] = field(default_factory=dict)  # ref -> path -> bytes
 
     @property
     def full_name(self) -> str:
@@ -143,10 +172,28 @@ class State:
         self.users: dict[str, User] = {}
         self.repos: dict[str, Repo] = {}
         self.teams: dict[tuple[str, str], Team] = {}
+        self.tokens: dict[str, User] = {}  # token -> the user it authenticates
         self.me = self.user(me)
 
     def next_id(self) -> int:
         return next(self._ids)
+
+    # ---- tokens --------------------------------------------------------------------------
+    def add_token(self, token: str, login: str, type: str = "User") -> User:
+        """Accept `token`, authenticating as `login`: a "User" (a PAT) or a "Bot" (a GitHub App
+        installation token such as Actions' GITHUB_TOKEN, e.g. login "github-actions[bot]")."""
+        if not token:
+            raise ValueError("a token must not be empty")
+        if type not in ("User", "Bot"):
+            raise ValueError(f"token type must be 'User' or 'Bot', not {type!r}")
+        user = self.user(login, type=type)
+        user.type = type
+        self.tokens[token] = user
+        return user
+
+    def token_user(self, token: str) -> User | None:
+        """Who `token` authenticates as; None for an unknown (or empty) token."""
+        return self.tokens.get(token) if token else None
 
     def user(self, login: str, type: str = "User") -> User:
         """The user called `login`, created on first mention (GitHub has every user already)."""
@@ -176,8 +223,10 @@ class State:
             default_branch=default_branch,
             created_at=self.clock(),
         )
-        repo.collaborators.update(collaborators or {})
         self.repos[full_name.lower()] = repo
+        for login, role in (collaborators or {}).items():
+            self.set_permission(full_name, login, role)
+        self.add_branch(full_name, default_branch)
         return repo
 
     def repo(self, full_name: str) -> Repo | None:
@@ -276,9 +325,24 @@ class State:
         user: str | None = None,
         head_ref: str = "feature",
         base_ref: str = "main",
+        draft: bool = False,
+        state: str = "open",
+        labels: Iterable[str] = (),
     ) -> Issue:
-        issue = self.add_issue(repo, title, body, user=user or "contributor", number=number)
-        issue.pull = Pull(head_sha=head_sha, head_ref=head_ref, base_ref=base_ref)
+        """A pull request as seeded data (no validation; `POST .../pulls` validates).
+
+        Its head and base branches are created if missing (the head at `head_sha`).
+        """
+        r = self.get_repo(repo)
+        issue = self.add_issue(
+            repo, title, body, user=user or "contributor", number=number, labels=labels
+        )
+        r.branches.setdefault(head_ref, head_sha)
+        if base_ref not in r.branches:
+            self.add_branch(repo, base_ref)
+        self.make_pull(r, issue, head_ref, base_ref, head_sha=head_sha, draft=draft)
+        if state == "closed":
+            self.set_issue_state(issue, "closed", by=issue.user)
         for f in files:
             issue.pull.files.append(
                 f
@@ -288,6 +352,26 @@ class State:
                 else PullFile(**f)
             )
         return issue
+
+    def make_pull(
+        self,
+        repo: Repo,
+        issue: Issue,
+        head_ref: str,
+        base_ref: str,
+        *,
+        head_sha: str | None = None,
+        draft: bool = False,
+    ) -> Pull:
+        """Turn `issue` into a pull request from branch `head_ref` into `base_ref`."""
+        issue.pull = Pull(
+            head_sha=head_sha or repo.branches[head_ref],
+            head_ref=head_ref,
+            base_ref=base_ref,
+            base_sha=repo.branches[base_ref],
+            draft=draft,
+        )
+        return issue.pull
 
     def add_review(
         self,
@@ -323,22 +407,149 @@ class State:
         self.teams[(org.lower(), slug.lower())] = team
         return team
 
-    def set_collaborator(self, repo: str, login: str, permission: str = "write") -> None:
+    def set_permission(self, repo: str, login: str, permission: str = "write") -> None:
+        """Give `login` a role on `repo`: none, read, triage, write, maintain or admin."""
+        if permission not in ROLES:
+            raise ValueError(f"unknown repository role {permission!r}; choose from {ROLES}")
         self.get_repo(repo).collaborators[self.user(login).login] = permission
 
+    set_collaborator = set_permission  # the older name
+
+    def role(self, repo: Repo, user: User) -> str:
+        """`user`'s role on `repo` as GitHub computes it: a granted role, admin for the owning
+        user, read for anyone on a public repository, none otherwise."""
+        granted = repo.collaborators.get(user.login)
+        if granted is None and user is repo.owner and user.type == "User":
+            granted = "admin"
+        floor = "none" if repo.private else "read"
+        return max(granted or "none", floor, key=ROLES.index)
+
+    # ---- branches and files ------------------------------------------------------------
+    def add_branch(self, repo: str, name: str, sha: str | None = None) -> str:
+        """Create (or move) branch `name`; without `sha` a made-up one. Returns the SHA."""
+        r = self.get_repo(repo)
+        sha = sha or hashlib.sha1(f"{r.full_name}:{name}".encode()).hexdigest()
+        r.branches[name] = sha
+        return sha
+
+    def add_file(self, repo: str, ref: str, path: str, data: bytes | str) -> None:
+        """Put a file at `ref` (a commit SHA or a branch name, created if missing)."""
+        r = self.get_repo(repo)
+        if not SHA_RE.fullmatch(ref) and ref not in r.branches:
+            self.add_branch(repo, ref)
+        content = data.encode() if isinstance(data, str) else bytes(data)
+        r.files.setdefault(ref, {})[path.strip("/")] = content
+
+    def add_tree_from_git(
+        self, repo: str, ref: str, git_dir: str | Path, commit: str = "HEAD"
+    ) -> int:
+        """Every file of `commit` in the local Git repository `git_dir` (a work tree or a .git
+        directory), put at `ref` and at the commit's SHA; a branch `ref` now points at it.
+        Symlinks and submodules are left out. Returns how many files were loaded."""
+        r = self.get_repo(repo)
+
+        def git(*args: str, input: bytes | None = None) -> bytes:
+            cmd = ["git", "-C", str(git_dir), *args]
+            return subprocess.run(cmd, input=input, capture_output=True, check=True).stdout
+
+        sha = git("rev-parse", "--verify", f"{commit}^{{commit}}").decode().strip()
+        blobs: list[tuple[str, str]] = []
+        for entry in git("ls-tree", "-r", "-z", sha).split(b"\0"):
+            if not entry:
+                continue
+            meta, _, path = entry.partition(b"\t")
+            mode, kind, blob = meta.decode().split()
+            if kind == "blob" and mode in ("100644", "100755"):
+                blobs.append((path.decode(), blob))
+        out = git("cat-file", "--batch", input="".join(f"{b}\n" for _, b in blobs).encode())
+        files: dict[str, bytes] = {}
+        pos = 0
+        for path, _ in blobs:
+            header_end = out.index(b"\n", pos)
+            size = int(out[pos:header_end].split()[2])
+            files[path] = out[header_end + 1 : header_end + 1 + size]
+            pos = header_end + 1 + size + 1  # the content, then a newline
+        r.files[sha] = files
+        r.files[ref] = files
+        if not SHA_RE.fullmatch(ref):
+            r.branches[ref] = sha
+        return len(files)
+
+    def tree(self, repo: Repo, ref: str | None = None) -> dict[str, bytes] | None:
+        """The files at `ref` (a branch, a full or abbreviated SHA, refs/heads/...; default:
+        the default branch), or None if the ref names nothing with files."""
+        ref = (ref or repo.default_branch).removeprefix("refs/heads/")
+        if ref in repo.files:
+            return repo.files[ref]
+        sha = repo.branches.get(ref)
+        if sha is not None:
+            return repo.files.get(sha)
+        if re.fullmatch(r"[0-9a-f]{7,40}", ref):
+            for name, files in repo.files.items():
+                if name.startswith(ref) or repo.branches.get(name, "").startswith(ref):
+                    return files
+        return None
+
+    # ---- comments and reactions --------------------------------------------------------
+    def find_comment(self, repo: Repo, comment_id: int) -> tuple[Issue, Comment] | None:
+        for issue in repo.issues.values():
+            for comment in issue.comments:
+                if comment.id == comment_id:
+                    return issue, comment
+        return None
+
+    def add_reaction(
+        self, repo: str, comment_id: int, content: str, user: str | None = None
+    ) -> tuple[Reaction, bool]:
+        """React to an issue comment; (the reaction, True if new). One per user and content."""
+        if content not in REACTIONS:
+            raise ValueError(f"unknown reaction {content!r}; choose from {REACTIONS}")
+        found = self.find_comment(self.get_repo(repo), comment_id)
+        if found is None:
+            raise KeyError(f"no issue comment {comment_id} in {repo}")
+        _, comment = found
+        who = self.user(user) if user else self.me
+        for reaction in comment.reactions:
+            if reaction.user is who and reaction.content == content:
+                return reaction, False
+        reaction = Reaction(self.next_id(), who, content, self.clock())
+        comment.reactions.append(reaction)
+        return reaction, True
+
     def load_seed(self, seed: dict[str, Any]) -> None:
-        """Seed from JSON: {"repos": [{"name", "labels", "issues", "pulls"}], "teams": [...]}."""
+        """Seed from JSON (see example-seed.json); every key is optional:
+
+        {"tokens": [{"token", "login", "type"}],
+         "repos": [{"name", "private", "default_branch", "collaborators": {login: role},
+                    "branches": {name: sha}, "files": {ref: {path: text}},
+                    "labels", "issues", "pulls": [{... "reviews": [...]}]}],
+         "teams": [{"org", "slug", "members", "maintainers"}]}
+        """
+        for token in seed.get("tokens", []):
+            self.add_token(token["token"], token["login"], token.get("type", "User"))
         for r in seed.get("repos", []):
-            self.add_repo(r["name"], collaborators=r.get("collaborators"))
+            name = r["name"]
+            self.add_repo(
+                name,
+                private=r.get("private", False),
+                default_branch=r.get("default_branch", "main"),
+                collaborators=r.get("collaborators"),
+            )
+            for branch, sha in r.get("branches", {}).items():
+                self.add_branch(name, branch, sha)
+            for ref, files in r.get("files", {}).items():
+                for path, text in files.items():
+                    self.add_file(name, ref, path, text)
             for label in r.get("labels", []):
                 label = {"name": label} if isinstance(label, str) else label
-                self.add_label(r["name"], **label)
+                self.add_label(name, **label)
             for issue in r.get("issues", []):
-                self.add_issue(r["name"], **issue)
+                self.add_issue(name, **issue)
             for pull in r.get("pulls", []):
+                pull = dict(pull)
                 reviews = pull.pop("reviews", [])
-                created = self.add_pull(r["name"], **pull)
+                created = self.add_pull(name, **pull)
                 for review in reviews:
-                    self.add_review(r["name"], created.number, **review)
+                    self.add_review(name, created.number, **review)
         for t in seed.get("teams", []):
             self.add_team(**t)
