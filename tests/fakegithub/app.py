@@ -47,6 +47,7 @@ class FakeGitHubApp:
                 state.add_token(token, state.me.login, state.me.type)
         self.spec = spec or load_spec()
         self.faults = Faults()
+        self.stopping = threading.Event()  # set by the server's stop(): hung requests end
         self.calls: list[Call] = []
         self.violations: list[str] = []
         self._log_lock = threading.Lock()
@@ -81,20 +82,41 @@ class FakeGitHubApp:
         self, request: Request, rule: FaultRule | None, body: Any
     ) -> tuple[Response, str | None]:
         if rule is not None:
+            if rule.kind == "hang":
+                if not self._hang(rule):
+                    raise DropConnection
+                return self._serve(request, body)
             if rule.kind == "timeout":
-                time.sleep(rule.delay)
+                time.sleep(rule.delay or 0)
             if not rule.perform:
-                return self._fault(rule), None
+                return self._fault(rule, request), None
         response, op_id = self._serve(request, body)
         if rule is not None and rule.kind in ("lost", "drop"):
-            return self._fault(rule), op_id
+            return self._fault(rule, request), op_id
         return response, op_id
 
-    def _fault(self, rule: FaultRule) -> Response:
+    def _hang(self, rule: FaultRule) -> bool:
+        """Hold the request: True once `rule.delay` passed or the rule was released, False if
+        the server is stopping first. Only this request's thread waits; the others go on."""
+        deadline = None if rule.delay is None else time.monotonic() + rule.delay
+        while not self.stopping.is_set():
+            if rule.released.is_set():
+                return True
+            left = 0.05 if deadline is None else min(0.05, deadline - time.monotonic())
+            if left <= 0:
+                return True
+            self.stopping.wait(left)
+        return False
+
+    def _fault(self, rule: FaultRule, request: Request) -> Response:
         if rule.kind in ("drop", "timeout"):
             raise DropConnection
         if rule.kind == "rate_limit":
             return self._rate_limited(rule)
+        if rule.kind == "401":
+            return _bad_credentials()
+        if rule.kind == "401_echo":  # a careless proxy or server: the token comes back
+            return _bad_credentials(request.headers.get("Authorization", ""))
         return Response("<html><body>502 Bad Gateway</body></html>", 502, mimetype="text/html")
 
     def _rate_limited(self, rule: FaultRule) -> Response:

@@ -57,6 +57,7 @@ class FakeGitHub:
         self._server.serve_forever()
 
     def stop(self) -> None:
+        self.app.stopping.set()  # hung requests end (their connections are dropped)
         self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
@@ -195,6 +196,19 @@ class FakeGitHub:
         """
         rule = FaultRule(kind=kind, method=method, path=path, nth=nth, times=times, **options)
         return self.app.faults.add(rule)
+
+    def hang(
+        self,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+        nth: int | None = None,
+        times: int | None = None,
+        delay: float | None = None,
+    ) -> FaultRule:
+        """Hold matching requests unanswered until `delay` seconds pass (default: never),
+        `rule.release()` or stop(); held requests do not block the server's other threads."""
+        return self.fail("hang", method=method, path=path, nth=nth, times=times, delay=delay)
 
     def clear_faults(self) -> None:
         self.app.faults.clear()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 import github
@@ -336,3 +338,77 @@ def test_comment_and_reaction_rejections(gh: FakeGitHub) -> None:
         issue.get_comment(comment.id).create_reaction("thumbsup")
     assert exc.value.status == 422 and "'thumbsup' is not one of" in gh.violations[-1]
     gh.app.violations.clear()
+
+
+# ---- faults: hang and a 401 that echoes the token ------------------------------------------
+def test_hang_holds_only_the_matching_request(gh: FakeGitHub) -> None:
+    rule = gh.hang(method="POST", path=r"/issues$")
+    repo = as_user(gh, ALICE, timeout=1).get_repo(REPO)
+    started = time.monotonic()
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        repo.create_issue(title="never answered")
+    assert 1 <= time.monotonic() - started < 3
+    assert rule.fired == 1 and gh.issues(REPO) == []  # held, so not performed
+    quick = time.monotonic()
+    assert repo.get_issues().totalCount == 0 and time.monotonic() - quick < 1  # others go on
+
+
+def test_a_hung_request_ends_when_the_server_stops() -> None:
+    server = FakeGitHub().start()
+    server.add_repo(REPO)
+    server.hang(path=r"/issues$")
+    outcome: list[object] = []
+
+    def call() -> None:
+        try:
+            outcome.append(raw(server, "POST", f"/repos/{REPO}/issues", {"title": "x"}))
+        except Exception as exc:  # the connection is dropped
+            outcome.append(exc)
+
+    caller = threading.Thread(target=call)
+    caller.start()
+    while not server.app.faults.rules[0].fired:
+        time.sleep(0.01)
+    started = time.monotonic()
+    server.stop()
+    caller.join(timeout=5)
+    assert time.monotonic() - started < 2 and not caller.is_alive()
+    assert len(outcome) == 1 and isinstance(outcome[0], Exception)
+    assert server.issues(REPO) == [] and server.calls[-1].status == 0
+
+
+def test_a_released_or_delayed_hang_is_answered_late(gh: FakeGitHub) -> None:
+    rule = gh.hang(path=r"/issues$", method="POST")
+    answers: list[int] = []
+    caller = threading.Thread(
+        target=lambda: answers.append(raw(gh, "POST", f"/repos/{REPO}/issues", {"title": "x"})[0])
+    )
+    caller.start()
+    while not rule.fired:
+        time.sleep(0.01)
+    assert answers == [] and gh.issues(REPO) == []
+    rule.release()
+    caller.join(timeout=5)
+    assert answers == [201] and len(gh.issues(REPO)) == 1
+
+    gh.clear_faults()
+    gh.hang(path=r"/issues/1$", delay=0.5)
+    started = time.monotonic()
+    assert raw(gh, "GET", f"/repos/{REPO}/issues/1")[0] == 200
+    assert time.monotonic() - started >= 0.5
+
+
+def test_401_fault_echoes_the_authorization_header(gh: FakeGitHub) -> None:
+    gh.fail("401_echo", nth=1)
+    status, body, _ = raw(gh, "GET", f"/repos/{REPO}", token=ALICE)
+    assert status == 401 and body["message"] == f"Bad credentials: Bearer {ALICE}"
+    gh.fail("401_echo", path="/user")
+    with pytest.raises(GithubException) as exc:
+        as_user(gh, ALICE).get_user().login  # noqa: B018
+    assert exc.value.status == 401
+    assert ALICE in str(exc.value)  # what a client must scrub before printing anything
+    gh.clear_faults()
+    gh.fail("401", times=1)
+    status, body, _ = raw(gh, "GET", f"/repos/{REPO}")
+    assert status == 401 and body["message"] == "Bad credentials"
+    assert raw(gh, "GET", f"/repos/{REPO}")[0] == 200
