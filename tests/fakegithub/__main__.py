@@ -14,7 +14,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--token", help="the token clients must send (default: random)")
-    parser.add_argument("--seed", type=Path, help='JSON: {"repos": [...], "teams": [...]}')
+    parser.add_argument(
+        "--seed",
+        type=Path,
+        help='JSON: {"tokens": [...], "repos": [...], "teams": [...]} (see State.load_seed)',
+    )
     args = parser.parse_args(argv)
     server = FakeGitHub(host=args.host, port=args.port, token=args.token)
     if args.seed:
@@ -24,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     print(
         "  export GITHUB_TOKEN=" + (args.token or "<the --token you pass; none given, so random>")
     )
+    for token, user in server.state.tokens.items():
+        if token != server.token:
+            print(f"  also accepted: {token} ({user.type} {user.login})")
     print("Ctrl-C to stop.", flush=True)
     try:
         server.serve_forever()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import threading
 import time
@@ -223,6 +224,8 @@ def test_contents_of_seeded_files(gh: FakeGitHub) -> None:
     listing = repo.get_contents("incidents")
     assert isinstance(listing, list)
     assert [(e.name, e.type) for e in listing] == [("2026", "dir"), ("INC-1.md", "file")]
+    root = repo.get_contents("/")
+    assert isinstance(root, list) and [e.path for e in root] == ["incidents"]
     with pytest.raises(UnknownObjectException) as exc:
         repo.get_contents("incidents/INC-9.md")
     assert exc.value.data["message"] == "Not Found"
@@ -412,3 +415,43 @@ def test_401_fault_echoes_the_authorization_header(gh: FakeGitHub) -> None:
     status, body, _ = raw(gh, "GET", f"/repos/{REPO}")
     assert status == 401 and body["message"] == "Bad credentials"
     assert raw(gh, "GET", f"/repos/{REPO}")[0] == 200
+
+
+# ---- seeding ---------------------------------------------------------------------------------
+def test_seed_with_tokens_branches_files_pulls_and_roles(fake_github: FakeGitHub) -> None:
+    example = json.loads((Path(__file__).parents[1] / "fakegithub/example-seed.json").read_text())
+    fake_github.load_seed(example)  # the hand-testing seed stays loadable
+    fake_github.load_seed(
+        {
+            "tokens": [{"token": ALICE, "login": "alice"}],
+            "repos": [
+                {
+                    "name": "acme/seeded",
+                    "private": True,
+                    "default_branch": "trunk",
+                    "collaborators": {"alice": "maintain"},
+                    "branches": {"inc-1": "e" * 40},
+                    "files": {"trunk": {"README.md": "hi"}, "inc-1": {"a/b.txt": "x"}},
+                    "issues": [{"title": "seeded issue", "user": "bob"}],
+                    "pulls": [
+                        {"title": "seeded PR", "head_ref": "inc-1", "head_sha": "e" * 40,
+                         "base_ref": "trunk", "draft": True, "labels": ["incident"],
+                         "reviews": [{"user": "carol", "state": "APPROVED"}]},
+                    ],
+                }
+            ],
+        }
+    )  # fmt: skip
+    repo = as_user(fake_github, ALICE).get_repo("acme/seeded")
+    assert repo.get_collaborator_role_name("alice") == "maintain"
+    assert repo.get_collaborator_permission("bob") == "none"  # private
+    readme = repo.get_contents("README.md")
+    assert not isinstance(readme, list) and readme.decoded_content == b"hi"
+    pulls = list(repo.get_pulls(head="acme:inc-1"))
+    assert [(p.number, p.draft, p.base.ref, p.head.sha) for p in pulls] == [
+        (2, True, "trunk", "e" * 40)
+    ]
+    assert [lb.name for lb in repo.get_issue(2).labels] == ["incident"]
+    assert [r.state for r in pulls[0].get_reviews()] == ["APPROVED"]
+    assert [i.number for i in repo.get_issues(creator="bob")] == [1]
+    assert as_user(fake_github, "ghp_example_alice").get_user().login == "alice"
