@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 ReviewState = Literal["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"]
-ReactionContent = Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"]
 REACTIONS: tuple[str, ...] = ("+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes")
 # Repository roles, weakest first; `permission` in the API is the legacy base role of each.
 ROLES: tuple[str, ...] = ("none", "read", "triage", "write", "maintain", "admin")
@@ -470,7 +469,7 @@ class State:
             files[path] = out[header_end + 1 : header_end + 1 + size]
             pos = header_end + 1 + size + 1  # the content, then a newline
         r.files[sha] = files
-        r.files[ref] = files
+        r.files[ref] = dict(files)  # add_file() at the branch must not rewrite the commit
         if not SHA_RE.fullmatch(ref):
             r.branches[ref] = sha
         return len(files)
