@@ -164,7 +164,7 @@ def test_vip_customer_matches_the_when_clause(policy):
     ("fields", "expected"),
     [
         ({"mitigated_at": t("11:00")}, []),  # until: mitigated reached before due: lapses
-        ({"mitigated_at": t("11:30")}, [("overdue", None)]),  # missed before mitigation
+        ({"mitigated_at": t("11:30")}, [("missed", None)]),  # due unmet, then mitigation
         (
             {
                 "mitigated_at": t("11:30"),
@@ -228,9 +228,9 @@ def _update(at: str, audience: str = "customers") -> dict[str, Any]:
           "resolved_at": t("10:45")}, "12:00", (t("10:12"), t("10:00"), "met")),
         ({"updates": [_update("10:20")], "status": "resolved", "acknowledged_at": t("09:20"),
           "resolved_at": t("10:30")}, "12:00", (t("10:12"), t("10:20"), "met-late")),
-        # resolved after the open cycle fell due: the missed update stays overdue
+        # resolved after the open cycle fell due: the update can no longer be sent: missed
         ({"updates": [_update("10:00")], "status": "resolved", "acknowledged_at": t("09:20"),
-          "resolved_at": t("11:30")}, "12:00", (t("11:00"), None, "overdue")),
+          "resolved_at": t("11:30")}, "12:00", (t("11:00"), None, "missed")),
     ],
 )  # fmt: skip
 def test_customer_update_cadence(policy, fields, now, expected):
@@ -249,7 +249,8 @@ def test_management_cadence_ends_at_mitigation(policy):
     assert of(policy, early, "18:00", "management-update") == []
     late = make(mitigated_at=t("11:30"), **base)
     found = one(policy, late, "18:00", "management-update")
-    assert (found.due, found.state) == (t("11:12"), "overdue")
+    assert (found.due, found.state) == (t("11:12"), "missed")  # mitigation ended the cadence
+    assert one(policy, late, "11:20", "management-update").state == "overdue"  # before it did
     running = make(updates=[_update("10:00", "management")])
     assert one(policy, running, "11:59", "management-update").due == t("12:00")
 
@@ -317,7 +318,10 @@ def test_cancelled_incident_lapses_what_was_not_yet_due(policy):
     assert obligations(early, policy, t("18:00")) == []
     late = make(status="cancelled", cancelled_at=t("09:40"))
     kinds = [(o.kind, o.state) for o in obligations(late, policy, t("18:00"))]
-    assert kinds == [("acknowledge", "overdue"), ("escalate", "overdue")]  # desk 09:27
+    # desk 09:27: both fell due unmet before the cancellation, which ended them: missed
+    assert kinds == [("acknowledge", "missed"), ("escalate", "missed")]
+    replay = [(o.kind, o.state) for o in obligations(late, policy, t("09:35"))]
+    assert replay[:2] == [("acknowledge", "overdue"), ("escalate", "overdue")]  # not ended yet
     unknown = make(
         status="cancelled", acknowledged_at=t("09:20"), actions=[_action(status="wont-do")]
     )

@@ -74,6 +74,25 @@ class Action(_Model):
     issue: str | None = None
 
 
+ObligationKind = Literal[
+    "acknowledge", "mitigate", "escalate", "customer-update", "management-update", "rca", "action"
+]
+
+
+class Waiver(_Model):
+    """An obligation that no longer applies, and who decided so, when and why.
+
+    Adding one needs the same approval as closing (pr-check), so a waiver is a reviewed
+    decision, not a way to silence a red build."""
+
+    obligation: ObligationKind
+    department: str | None = None  # for `escalate`: which department's (default: all)
+    action: str | None = None  # for `action`: which action's (default: all)
+    reason: str = Field(min_length=1)
+    by: str = Field(min_length=1)
+    at: AwareDatetime
+
+
 class Incident(_Model):
     """One incident's front matter; absent and null mean the same."""
 
@@ -98,6 +117,7 @@ class Incident(_Model):
     updates: list[Update] = []
     root_cause: RootCause | None = None
     actions: list[Action] = []
+    waivers: list[Waiver] = []
     related: list[str] = []
 
 

@@ -4,15 +4,22 @@ One `Obligation` per thing that must happen by a time: acknowledge, mitigate, ea
 applicable escalation rule, the current customer/management update cycle, the RCA and
 each prevention action with a due date. States as of `now`:
 `met` (satisfied at or before due), `met-late` (satisfied after due), `pending` (not
-satisfied; due in the future or not known yet), `overdue` (not satisfied; `now` > due).
+satisfied; due in the future or not known yet), `overdue` (not satisfied, `now` > due, and
+still actionable), `missed` (fell due unmet and can no longer be met: the cadence or the
+rule's `until` ended, or the incident was cancelled), `waived` (not met, and a waiver in
+the front matter, recorded by `now`, says why it no longer applies).
 
 Semantics (the README repeats them):
 - Replay: an event counts only if its timestamp is at or before `now`, so `--now` in the
   past shows the deadlines as they stood then (status-only facts cannot be replayed).
 - Lapse: an obligation that stops applying (escalation `until` status reached, update
   cadence ended, incident cancelled) before it fell due is omitted. If it was already
-  past due and unmet when it stopped applying, it stays `overdue`: the breach happened.
+  past due and unmet when it stopped applying, it is `missed`: the breach happened and
+  stays in the record, but nobody can act on it any more (rules report it as a warning).
   A cancelled incident without `cancelled_at` lapses every unsatisfied obligation.
+- Waivers: `waivers: [{obligation: KIND, department?, action?, reason, by, at}]` turns
+  every obligation of that kind (that department / action when given) that is not met
+  into `waived`, from the waiver's `at` on.
 - A stage reached by `status` but without its timestamp counts as reached at `now`.
 - Business units (`bh`, `bd`) count in the `default` calendar for acknowledge, mitigate,
   updates and rca; in the department's calendar for escalations and actions. Wall-clock
@@ -36,22 +43,20 @@ Semantics (the README repeats them):
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Literal
 
 from incident_ops.domain import stages as lifecycle
 from incident_ops.domain.durations import Duration, wall_clock_add
-from incident_ops.domain.incident import Incident
+from incident_ops.domain.incident import Incident, ObligationKind, Waiver
 from incident_ops.policy.calendars import Calendar
 from incident_ops.policy.conditions import matches
 from incident_ops.policy.load import Policy
 from incident_ops.policy.model import EscalationRule, Severity
 
-Kind = Literal[
-    "acknowledge", "mitigate", "escalate", "customer-update", "management-update", "rca", "action"
-]
-State = Literal["met", "met-late", "pending", "overdue"]
+Kind = ObligationKind
+State = Literal["met", "met-late", "pending", "overdue", "missed", "waived"]
 KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
 STATES: tuple[str, ...] = State.__args__  # type: ignore[attr-defined]
 END_OF_DAY = time(23, 59, 59)
@@ -69,6 +74,7 @@ class Obligation:
     department: str | None = None
     action: str | None = None
     rule: str | None = None  # the escalation rule's name, for messages and markers
+    waiver: Waiver | None = None  # why the obligation no longer applies (state `waived`)
 
     def to_dict(self) -> dict[str, object]:
         """The SPEC §6 `deadlines --format json` shape."""
@@ -83,6 +89,12 @@ class Obligation:
             data["action"] = self.action
         if self.rule is not None:
             data["rule"] = self.rule
+        if self.waiver is not None:
+            data["waiver"] = {
+                "by": self.waiver.by,
+                "at": self.waiver.at.isoformat(),
+                "reason": self.waiver.reason,
+            }
         return data
 
 
@@ -96,7 +108,24 @@ def obligations(incident: Incident, policy: Policy, now: datetime) -> list[Oblig
         *_escalations(incident, policy, now),
         *_actions(incident, policy, now),
     ]
+    if incident.waivers:
+        found = [_waive(item, incident.waivers, now) for item in found]
     return sorted(found, key=lambda o: (o.due is None, o.due or _ALWAYS))
+
+
+def _waive(item: Obligation, waivers: list[Waiver], now: datetime) -> Obligation:
+    """`waived` when a waiver recorded by `now` covers an obligation not met."""
+    if item.state in ("met", "met-late"):
+        return item
+    for waiver in waivers:
+        if (
+            waiver.obligation == item.kind
+            and waiver.at <= now
+            and waiver.department in (None, item.department)
+            and waiver.action in (None, item.action)
+        ):
+            return replace(item, state="waived", waiver=waiver)
+    return item
 
 
 def state_of(due: datetime | None, satisfied_at: datetime | None, now: datetime) -> State:
@@ -173,14 +202,16 @@ def _make(
     satisfied: datetime | None,
     now: datetime,
     lapse: datetime | None = None,
-    **extra: str | None,
+    **where: str | None,
 ) -> Obligation | None:
-    """An obligation, or None when it lapsed before it fell due."""
+    """An obligation; None when it lapsed before it fell due, `missed` when it fell due
+    unmet and then stopped applying (the breach happened and can no longer be mended)."""
     satisfied = _seen(satisfied, now)
-    lapsed = lapse is not None and (lapse is _ALWAYS or due is None or due >= lapse)
-    if satisfied is None and lapsed:
-        return None
-    return Obligation(kind, due, satisfied, state_of(due, satisfied, now), **extra)
+    if satisfied is None and lapse is not None:
+        if lapse is _ALWAYS or due is None or due >= lapse:
+            return None
+        return Obligation(kind, due, None, "missed", **where)  # type: ignore[arg-type]
+    return Obligation(kind, due, satisfied, state_of(due, satisfied, now), **where)  # type: ignore[arg-type]
 
 
 def _targets(
@@ -239,7 +270,7 @@ def _cadence(
     if end is None:
         return _make(kind, due, None, now)
     if end is not _ALWAYS and due < end:
-        return _make(kind, due, None, now)  # overdue before the cadence ended: a breach
+        return _make(kind, due, None, now, end)  # overdue when the cadence ended: missed
     return last
 
 
@@ -284,11 +315,11 @@ def _actions(incident: Incident, policy: Policy, now: datetime) -> Iterator[Obli
             continue
         tz = policy.department_calendar(action.department).tz
         due = datetime.combine(action.due, END_OF_DAY, tz)
-        extra = {"department": action.department, "action": action.id}
+        where = {"department": action.department, "action": action.id}
         if action.status == "wont-do" or (action.status == "done" and action.done_at is None):
-            yield Obligation("action", due, None, "met", **extra)
+            yield Obligation("action", due, None, "met", action.department, action.id)
             continue
         done = action.done_at if action.status == "done" else None
-        found = _make("action", due, done, now, cancelled, **extra)
+        found = _make("action", due, done, now, cancelled, **where)
         if found:
             yield found

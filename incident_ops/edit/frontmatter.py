@@ -31,7 +31,7 @@ KEY_ORDER = (
     "id", "title", "status", "severity", "category", "detected_at", "source", "reporter",
     "commander", "services", "customers", "impact", "acknowledged_at", "mitigated_at",
     "resolved_at", "closed_at", "cancelled_at", "escalations", "updates", "root_cause",
-    "actions", "related",
+    "actions", "waivers", "related",
 )  # fmt: skip
 Change = Callable[["CommentedMap"], None]
 

@@ -3,9 +3,11 @@
 Each plans its change on the incident as it is *now* (read under the repository's edit
 lock), applies it with `edit.frontmatter` (only the changed lines differ), validates the
 would-be file in memory and writes it only when the gate passes: `close` refuses on any
-closure, lifecycle or schema error; the others refuse only the errors their own change
-would introduce. They return an `EditResult` and never print, so the CLI, a Python
-caller and a comment handler share them.
+error the file would have — the same rules at the same levels as `validate` and the
+pull-request check, so a closure the CLI accepts is one the PR gate accepts (approvals
+aside); the others refuse only the errors their own change would introduce. They
+return an `EditResult` and never print, so the CLI, a Python caller and a comment handler
+share them.
 
 What every operation refuses (the record must stay truthful):
 - a time after now (beyond a small clock-skew allowance): an event that has not happened;
@@ -48,7 +50,6 @@ from incident_ops.workspace.index import RepoIndex
 from incident_ops.workspace.load import Record, load_incident
 from incident_ops.workspace.workspace import Workspace
 
-CLOSE_GATE = ("closure-rca", "closure-prevention", "closure-follow-up", "closure-departments")
 EDIT_GATE = ("syntax", "schema", "lifecycle")
 AUDIENCE_NAMES = {"customers": "customer", "management": "management", "internal": "internal"}
 
@@ -264,7 +265,7 @@ class Editor:
 
     def _gate(self, record: Record, index: RepoIndex, old: str, new: str, close: bool) -> None:
         now = self.now()
-        after = self._check(record, index, new, now, EDIT_GATE + (CLOSE_GATE if close else ()))
+        after = self._check(record, index, new, now, None if close else EDIT_GATE)
         if not close:  # refuse only what this change introduces
             before = {(f.rule, f.message) for f in self._check(record, index, old, now, EDIT_GATE)}
             after = [f for f in after if (f.rule, f.message) not in before]
@@ -274,13 +275,20 @@ class Editor:
             raise GateRefused(f"{record.id}: {verb}:{listed}")
 
     def _check(
-        self, record: Record, index: RepoIndex, text: str, now: datetime, rules: tuple[str, ...]
+        self,
+        record: Record,
+        index: RepoIndex,
+        text: str,
+        now: datetime,
+        rules: tuple[str, ...] | None,
     ) -> list[Finding]:
-        """Errors of `rules` on `text` as if it were the record's file (nothing written)."""
+        """Errors of `rules` (None: every rule) on `text` as if it were the record's file
+        (nothing is written)."""
         doc = Document(record.path)
         parse_text(doc, text)
         ctx = Context(doc, load_incident(doc), self.policy, index, now, self.levels)
-        return [f for f in run_rules(ctx) if f.rule in rules and f.level == "error"]
+        found = run_rules(ctx)
+        return [f for f in found if f.level == "error" and (rules is None or f.rule in rules)]
 
 
 def _stage_plan(status: str, field: str, word: str, at: datetime) -> Planner:

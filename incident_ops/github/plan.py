@@ -191,7 +191,7 @@ def _breaches(
         dept_markers[d] for d in (severity.departments if severity else []) if d in dept_markers
     ]
     for ob in obs:
-        if ob.state != "overdue":
+        if ob.state not in ("overdue", "missed"):
             continue
         if ob.kind == "escalate":
             targets = [dept_markers[ob.department]] if ob.department in dept_markers else []

@@ -101,7 +101,7 @@ def breach_comment(marker_key: str, incident: Incident, ob: Obligation) -> str:
         [
             markers.html(marker_key),
             f"**Deadline breached** on {incident.id}: {what(ob)} was due {when(ob.due)}"
-            f" and is not done yet.",
+            + (" and was missed." if ob.state == "missed" else " and is not done yet."),
         ]
     )
 

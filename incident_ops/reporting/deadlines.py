@@ -17,7 +17,14 @@ from incident_ops.workspace.load import Record
 from incident_ops.workspace.workspace import Workspace
 
 COLUMNS = ("incident", "kind", "department/action", "due", "state", "satisfied")
-_STYLES = {"overdue": "bold red", "met-late": "yellow", "pending": "cyan", "met": "green"}
+_STYLES = {
+    "overdue": "bold red",
+    "missed": "red",
+    "met-late": "yellow",
+    "pending": "cyan",
+    "met": "green",
+    "waived": "dim",
+}
 
 
 @dataclass(frozen=True)

@@ -102,8 +102,10 @@ def obligation_counts(obligations: Iterable[Obligation]) -> dict[str, dict[str, 
 
 
 def compliance(counts: Mapping[str, int]) -> float | None:
-    """Share of settled-or-late deadlines met on time: met / (met + met-late + overdue)."""
-    decided = counts["met"] + counts["met-late"] + counts["overdue"]
+    """Share of decided deadlines met on time: met / (met + met-late + overdue + missed).
+
+    Pending deadlines are not decided yet; waived ones were taken off the books."""
+    decided = counts["met"] + counts["met-late"] + counts["overdue"] + counts.get("missed", 0)
     return counts["met"] / decided if decided else None
 
 

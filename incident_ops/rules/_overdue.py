@@ -1,7 +1,11 @@
-"""Shared by the six `*-overdue` rules: one finding per overdue or late obligation.
+"""Shared by the six `*-overdue` rules: one finding per overdue, missed or late obligation.
 
-An unmet deadline that passed is an error; a deadline met late is a warning (SPEC §5).
-Incidents that did not model, or whose severity is unknown, are left to other rules.
+An unmet deadline that passed and can still be met is an error (someone must act now);
+one that passed unmet and can no longer be met (`missed`: the cadence or the escalation's
+`until` ended, or the incident was cancelled) and one met late are warnings — the breach
+stays in the record, but a past nobody can change never fails a build (SPEC §5). A
+`waived` obligation yields nothing. Incidents that did not model, or whose severity is
+unknown, are left to other rules.
 """
 
 from __future__ import annotations
@@ -50,6 +54,9 @@ def findings(
         if item.state == "overdue":
             message = f"{what} was due {when(item.due)} and is overdue"
             yield ctx.finding(rule, line_of(ctx, item), message)
+        elif item.state == "missed":
+            message = f"{what} was due {when(item.due)} and was missed"
+            yield ctx.finding(rule, line_of(ctx, item), message, "warning")
         elif item.state == "met-late":
             message = f"{what} was due {when(item.due)} but came late, at {when(item.satisfied_at)}"
             yield ctx.finding(rule, line_of(ctx, item), message, "warning")

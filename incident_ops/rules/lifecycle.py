@@ -31,7 +31,7 @@ def _timestamps(incident: Incident) -> Iterator[tuple[tuple[str | int, ...], dat
         value = getattr(incident, name)
         if value is not None:
             yield (name,), value
-    for key in ("escalations", "updates"):
+    for key in ("escalations", "updates", "waivers"):
         for i, item in enumerate(getattr(incident, key)):
             yield (key, i, "at"), item.at
     for i, action in enumerate(incident.actions):
@@ -67,7 +67,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         where = ctx.line(*path)
         if value > ctx.now:
             yield ctx.finding(ID, where, f"{dotted(path)} {value.isoformat()} is in the future")
-        if path[0] in ("escalations", "updates") and value < incident.detected_at:
+        if path[0] in ("escalations", "updates", "waivers") and value < incident.detected_at:
             yield ctx.finding(ID, where, f"{dotted(path)} is before detected_at")
     for i, action in enumerate(incident.actions):
         if action.status == "done" and action.done_at is None:

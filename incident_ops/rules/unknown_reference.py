@@ -29,10 +29,16 @@ def check(ctx: Context) -> Iterator[Finding]:
         ("escalations", i, e.department) for i, e in enumerate(incident.escalations)
     ]
     named += [("actions", i, a.department) for i, a in enumerate(incident.actions)]
+    named += [("waivers", i, w.department) for i, w in enumerate(incident.waivers)]
     for key, i, department in named:
         if department is not None and department not in model.departments:
             line = ctx.line(key, i, "department")
             yield ctx.finding(ID, line, f"unknown department {department!r}")
+    actions = {a.id for a in incident.actions}
+    for i, waiver in enumerate(incident.waivers):
+        if waiver.action is not None and waiver.action not in actions:
+            line = ctx.line("waivers", i, "action")
+            yield ctx.finding(ID, line, f"waiver names unknown action {waiver.action!r}")
     for i, other in enumerate(incident.related):
         if other == incident.id:
             yield ctx.finding(ID, ctx.line("related", i), "an incident cannot relate to itself")

@@ -6,7 +6,7 @@ from tests.reports.conftest import NOW
 
 NULLS = {"median": None, "p90": None}
 EMPTY = {"count": 0, "mtta_minutes": NULLS, "mttr_minutes": NULLS, "mttm_minutes": NULLS}
-ZERO = {"met": 0, "met-late": 0, "pending": 0, "overdue": 0}
+ZERO = {"met": 0, "met-late": 0, "pending": 0, "overdue": 0, "missed": 0, "waived": 0}
 
 # INC-0001..0004 are in November; 0005 is cancelled; 0006 is in October.
 # MTTA 30 (09:30Z = 10:30 local), 10, 45 -> median 30, p90 rank ceil(2.7)=3 -> 45.
@@ -32,14 +32,14 @@ EXPECTED = {
     "by_department": {},  # SEV3 and service-failure require no department in SPEC_POLICY
     "obligations": {
         # 0001-0003 acknowledged within 4 business hours; 0004 (Thu 10:00) was due 14:00
-        "acknowledge": {"met": 3, "met-late": 0, "pending": 0, "overdue": 1},
+        "acknowledge": {**ZERO, "met": 3, "overdue": 1},
         "mitigate": ZERO,
         "escalate": ZERO,
         "customer-update": ZERO,
         "management-update": ZERO,
         "rca": ZERO,
         # 0001 A1 due 11-10 open (overdue), A2 done early (met); 0002 A1 due 12-01 (pending)
-        "action": {"met": 1, "met-late": 0, "pending": 1, "overdue": 1},
+        "action": {**ZERO, "met": 1, "pending": 1, "overdue": 1},
     },
     "open_actions": {"customer-support": 1, "platform": 1},
     "overdue_actions": {"platform": 1},
@@ -103,5 +103,5 @@ def test_stats_counts_each_file_of_a_duplicate_id_with_its_own_deadlines(make_re
     result = repo.run("stats", "--now", "2026-11-20T14:00:00+01:00", "--format", "json")
     assert result.code == 0, result.err
     assert result.json()["obligations"]["acknowledge"] == {
-        "met": 1, "met-late": 0, "pending": 0, "overdue": 1,
+        "met": 1, "met-late": 0, "pending": 0, "overdue": 1, "missed": 0, "waived": 0,
     }  # fmt: skip
