@@ -135,13 +135,27 @@ def state_of(due: datetime | None, satisfied_at: datetime | None, now: datetime)
     return "overdue" if due is not None and now > due else "pending"
 
 
-def add_time(calendar: Calendar, start: datetime, duration: Duration) -> datetime:
-    """`start + duration`: business units in `calendar`, wall-clock units as elapsed time."""
-    return calendar.add(start, duration) if duration.business else wall_clock_add(start, duration)
+def add_time(calendar: Calendar, start: datetime, duration: Duration) -> datetime | None:
+    """`start + duration`: business units in `calendar`, wall-clock units as elapsed time;
+    None when that lies beyond the last representable date (a start near year 9999)."""
+    try:
+        if duration.business:
+            return calendar.add(start, duration)
+        return wall_clock_add(start, duration)
+    except (OverflowError, ValueError):
+        return None
 
 
-def add_working(calendar: Calendar, start: datetime, duration: Duration) -> datetime:
-    """`start + duration` counting only working time, whatever the unit (`30m` = 30 minutes)."""
+def add_working(calendar: Calendar, start: datetime, duration: Duration) -> datetime | None:
+    """`start + duration` counting only working time, whatever the unit (`30m` = 30
+    minutes); None beyond the last representable date."""
+    try:
+        return _add_working(calendar, start, duration)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _add_working(calendar: Calendar, start: datetime, duration: Duration) -> datetime:
     if duration.unit == "d":  # `2d` in a calendar: two working days
         return calendar.add(start, Duration(duration.amount, "bd"))
     if duration.business:
@@ -269,7 +283,7 @@ def _cadence(
     due = add_time(calendar, start, every)
     if end is None:
         return _make(kind, due, None, now)
-    if end is not _ALWAYS and due < end:
+    if end is not _ALWAYS and due is not None and due < end:
         return _make(kind, due, None, now, end)  # overdue when the cadence ended: missed
     return last
 

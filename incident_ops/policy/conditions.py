@@ -9,7 +9,9 @@ rule that silently never matches.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, get_args, get_origin
+from datetime import datetime
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -102,12 +104,64 @@ def _field_model(annotation: Any) -> Any:
 
 def check_path(path: str) -> str | None:
     """An error message when `path` names no front-matter field, else None."""
+    return None if field_type(path) is not _UNKNOWN else f"unknown field {path!r} in condition"
+
+
+_UNKNOWN = object()
+
+
+def field_type(path: str) -> Any:
+    """The annotation of the leaf field a dotted path names (through lists of models),
+    `_UNKNOWN` when it names none."""
     model: Any = Incident
+    annotation: Any = _UNKNOWN
     for part in path.split("."):
         if model is None or part not in model.model_fields:
-            return f"unknown field {path!r} in condition"
-        model = _field_model(model.model_fields[part].annotation)
+            return _UNKNOWN
+        annotation = model.model_fields[part].annotation
+        model = _field_model(annotation)
+    return annotation
+
+
+def _scalar_kinds(annotation: Any) -> tuple[set[type], tuple[Any, ...]]:
+    """The Python types a field's values have (list items for a list field), and the
+    allowed values when the field is an enumeration (Literal)."""
+    kinds: set[type] = set()
+    allowed: list[Any] = []
+    pending = [annotation]
+    while pending:
+        current = pending.pop()
+        origin = get_origin(current)
+        if origin is Literal:
+            allowed += get_args(current)
+            kinds |= {type(value) for value in get_args(current)}
+        elif origin is list or origin in (Union, UnionType) or origin is Annotated:
+            args = get_args(current)
+            pending += args[:1] if origin is Annotated else list(args)
+        elif isinstance(current, type) and current is not type(None):
+            kinds.add(current)
+    return kinds, tuple(allowed)
+
+
+def _operand_problem(path: str, value: Any, annotation: Any) -> str | None:
+    """Why `value` can never equal or compare with the field's values (None: it can)."""
+    kinds, allowed = _scalar_kinds(annotation)
+    if not kinds or any(issubclass(kind, BaseModel) for kind in kinds):
+        return None
+    if datetime in kinds and isinstance(value, str):
+        return None  # compared as text by YAML 1.1 users; left to the comparison
+    ok = any(
+        isinstance(value, kind) and not (kind is int and isinstance(value, bool)) for kind in kinds
+    )
+    names = " or ".join(sorted(_TYPE_NAMES.get(kind, kind.__name__) for kind in kinds))
+    if not ok:
+        return f"{path} holds {names}, so {value!r} can never match"
+    if allowed and value not in allowed:
+        return f"{path} is one of {', '.join(map(str, allowed))}; {value!r} can never match"
     return None
+
+
+_TYPE_NAMES = {bool: "true/false", int: "whole numbers", str: "text", datetime: "timestamps"}
 
 
 def check_when(when: Any) -> list[tuple[str, str]]:
@@ -116,10 +170,14 @@ def check_when(when: Any) -> list[tuple[str, str]]:
         return [("", "`when` must be a mapping of field paths to values")]
     problems: list[tuple[str, str]] = []
     for path, expected in when.items():
-        message = check_path(str(path))
-        if message:
-            problems.append((path, message))
+        annotation = field_type(str(path))
+        if annotation is _UNKNOWN:
+            problems.append((path, f"unknown field {path!r} in condition"))
+            continue
         if not isinstance(expected, dict):
+            message = _operand_problem(str(path), expected, annotation)
+            if message:
+                problems.append((path, message))
             continue
         for op, arg in expected.items():
             if op not in OPERATORS:
@@ -129,4 +187,9 @@ def check_when(when: Any) -> list[tuple[str, str]]:
                 problems.append((path, f"operator {op!r} needs a list"))
             elif op == "exists" and not isinstance(arg, bool):
                 problems.append((path, "operator 'exists' needs true or false"))
+            elif op != "exists":
+                for item in arg if op in ("in", "not_in") else [arg]:
+                    message = _operand_problem(str(path), item, annotation)
+                    if message:
+                        problems.append((path, f"{op}: {message}"))
     return problems

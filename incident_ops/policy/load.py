@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
 from pydantic import ValidationError
 
+from incident_ops.domain.durations import Duration
 from incident_ops.domain.incident import TIMESTAMP_FIELDS
 from incident_ops.errors import PolicyError
 from incident_ops.parse.source import SourceError, read_source
 from incident_ops.parse.validation import Loc, problems
 from incident_ops.parse.yamltree import Tree, YamlProblem, parse
-from incident_ops.policy.calendars import Calendar, parse_days, parse_hours
+from incident_ops.policy.calendars import MAX_IDLE_DAYS, Calendar, parse_days, parse_hours
 from incident_ops.policy.conditions import check_when
 from incident_ops.policy.holidaystore import HolidayStore
 from incident_ops.policy.model import RECURRENCE_MATCH, CalendarSpec, PolicyModel, Severity
@@ -128,6 +130,8 @@ def _validate(
         raise PolicyError(found) from None
     calendars, located = _build_calendars(model, store)
     located += _cross_references(model)
+    if not located:
+        located += _horizons(model, calendars)
     if located:
         raise PolicyError([(*_locate(loc, owners, rel_dir), msg) for loc, msg in located])
     return Policy(model, calendars)
@@ -157,6 +161,71 @@ def _build_calendars(
             if not any(loc[:2] == base for loc, _ in located):
                 located.append((_calendar_error_loc(base, spec, str(error)), str(error)))
     return calendars, located
+
+
+HORIZON_DAYS = MAX_IDLE_DAYS
+"""Every duration of a policy must fall due within this many days: a deadline years away is
+a typo (`100000bh`), and counting it out working period by working period would take
+minutes and end beyond the last representable date."""
+
+
+def _days_needed(duration: Duration, calendar: Calendar, working: bool = False) -> float:
+    """About how many calendar days `duration` spans (in `calendar` when it counts working
+    time: `working` makes m/h/d count as working time too, as an escalation's `calendar:`)."""
+    if not (duration.business or working):
+        return duration.minutes / (24 * 60)
+    if duration.unit == "bd" or duration.unit == "d":
+        minutes = duration.amount * calendar.working_minutes_per_day
+    else:
+        minutes = calendar.business_minutes(duration) if duration.business else duration.minutes
+    per_week = calendar.working_minutes_per_day * len(calendar.days)
+    return 7 * minutes / per_week if per_week else float("inf")
+
+
+def _horizons(model: PolicyModel, calendars: dict[str, Calendar]) -> list[Located]:
+    """Calendars without working time, and durations beyond HORIZON_DAYS."""
+    found: list[Located] = []
+    now = datetime.now(UTC).replace(microsecond=0)
+    for name, calendar in calendars.items():
+        try:  # holidays may leave no working day at all, whatever `days` and `hours` say
+            calendar.add(now, Duration(1, "bh"))
+        except ValueError:
+            message = (
+                f"calendar {name!r} has no working time in the next {HORIZON_DAYS // 366} "
+                "years (every working day is a holiday): nothing counted in it falls due"
+            )
+            found.append((("calendars", name), message))
+    if found:
+        return found
+    default = calendars["default"]
+    checks: list[tuple[Loc, Duration, Calendar, bool]] = []
+    for sev, severity in model.severities.items():
+        for key, value in severity.targets:
+            if value is not None:
+                checks.append((("severities", sev, "targets", key), value, default, False))
+    for i, rule in enumerate(model.escalations):
+        if rule.calendar is not None:
+            calendar, working = calendars[rule.calendar], True
+        else:
+            dept = model.departments.get(rule.department)
+            calendar, working = calendars[dept.calendar if dept else "default"], False
+        checks.append((("escalations", i, "within"), rule.within, calendar, working))
+    if model.recurrence is not None:
+        checks.append((("recurrence", "window"), model.recurrence.window, default, False))
+    for loc, duration, calendar, working in checks:
+        days = _days_needed(duration, calendar, working)
+        if days > HORIZON_DAYS:
+            where = f" of working time in calendar {calendar.name!r}" if (
+                duration.business or working
+            ) else ""  # fmt: skip
+            found.append(
+                (
+                    loc,
+                    f"{duration} spans about {days / 365.25:.0f} years{where}; "
+                    f"durations must fall due within {HORIZON_DAYS // 366} years",
+                )
+            )
+    return found
 
 
 def _calendar_error_loc(base: Loc, spec: CalendarSpec, message: str) -> Loc:

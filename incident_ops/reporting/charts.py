@@ -72,7 +72,8 @@ def weeks(incidents: Sequence[Incident], tz: tzinfo, now: datetime) -> list[date
     days = [i.detected_at.astimezone(tz).date() for i in incidents]
     first = min(days, default=today)
     first -= timedelta(days=first.weekday())
-    first = max(first, last - timedelta(weeks=MAX_WEEKS - 1))
+    # At most MAX_WEEKS, and never empty: incidents dated after `now` are not drawn.
+    first = min(max(first, last - timedelta(weeks=MAX_WEEKS - 1)), last)
     return [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
 
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from incident_ops.domain.obligations import add_time
 from incident_ops.finding import Finding
 from incident_ops.rules._context import Context
 from incident_ops.workspace.index import Entry, entry_for
@@ -91,7 +92,8 @@ def earlier_matches(ctx: Context, current: Entry) -> list[Entry]:
             or not agrees(current, other, rule.match)
         ):
             continue
-        if calendar.add(other.detected_at, rule.window) >= current.detected_at:
+        end = add_time(calendar, other.detected_at, rule.window)
+        if end is None or end >= current.detected_at:  # None: beyond year 9999
             found.append(other)
     return sorted(found, key=lambda e: (e.detected_at, e.id or ""))
 
