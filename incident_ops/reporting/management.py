@@ -12,7 +12,14 @@ from typing import Any
 from incident_ops.domain.incident import Action
 from incident_ops.policy.load import Policy
 from incident_ops.reporting.load import Loaded
-from incident_ops.reporting.metrics import KINDS, compliance, durations, select, stats
+from incident_ops.reporting.metrics import (
+    KINDS,
+    compliance,
+    durations,
+    failed_prevention,
+    select,
+    stats,
+)
 from incident_ops.reporting.templating import environment
 from incident_ops.workspace.load import Record
 
@@ -113,15 +120,20 @@ def attention(entries: list[Record], policy: Policy, when: Any) -> list[Attentio
     return found
 
 
-def recurrences(entries: list[Record], loaded: Loaded) -> list[tuple[Record, list[str]]]:
-    """Each incident of the period with the earlier incidents it lists in `related`."""
-    when = {i.id: i.detected_at for i in loaded.incidents}
+def recurrences(entries: list[Record], loaded: Loaded) -> list[tuple[Record, list[str], list[str]]]:
+    """Each incident of the period with the earlier incidents it lists in `related`, and
+    those of them whose completed prevention did not hold."""
+    known = {i.id: i for i in loaded.incidents}
     found = []
     for entry in entries:
         incident = entry.model
-        earlier = [r for r in incident.related if r in when and when[r] < incident.detected_at]
+        earlier = [
+            r
+            for r in incident.related
+            if r in known and known[r].detected_at < incident.detected_at
+        ]
         if earlier:
-            found.append((entry, earlier))
+            found.append((entry, earlier, failed_prevention(incident, known)))
     return found
 
 

@@ -12,7 +12,9 @@ Semantics, written down once for the README:
 - `open_actions` counts prevention actions with status `open`, `overdue_actions` those
   whose `action` obligation is overdue, both by the action's department;
 - `recurrence_rate` is the share of incidents of the period that list in `related` an
-  incident detected before them (null when the period has no incident).
+  incident detected before them (null when the period has no incident);
+  `prevention_failed` counts those whose earlier incident's prevention plan had been
+  carried out in full before they were detected: "prevention did not hold".
 """
 
 from __future__ import annotations
@@ -109,6 +111,25 @@ def compliance(counts: Mapping[str, int]) -> float | None:
     return counts["met"] / decided if decided else None
 
 
+def prevention_failed(incident: Incident, earlier: Incident) -> bool:
+    """Whether `earlier`'s prevention plan was carried out in full (every action done or
+    dropped, at least one done) before `incident` was detected: it did not prevent it."""
+    done = [a.done_at for a in earlier.actions if a.status == "done" and a.done_at is not None]
+    settled = all(a.status != "open" for a in earlier.actions)
+    return bool(done) and settled and max(done) < incident.detected_at
+
+
+def failed_prevention(incident: Incident, known: Mapping[str, Incident]) -> list[str]:
+    """The earlier incidents `incident` relates whose completed prevention did not hold."""
+    return [
+        other.id
+        for other in (known.get(rid) for rid in incident.related)
+        if other is not None
+        and other.detected_at < incident.detected_at
+        and prevention_failed(incident, other)
+    ]
+
+
 def is_recurrence(incident: Incident, known: Mapping[str, Incident]) -> bool:
     """Whether the incident lists an earlier-detected incident in `related`."""
     return any(
@@ -181,6 +202,7 @@ def stats(
     open_actions, overdue_actions = action_counts(pairs)
     departments = Counter(d for i in chosen for d in required_departments(i, policy))
     recurrences = sum(1 for i in chosen if is_recurrence(i, known))
+    failures = sum(1 for i in chosen if failed_prevention(i, known))
     return {
         "since": since.isoformat() if since else None,
         "until": until.isoformat() if until else None,
@@ -197,4 +219,5 @@ def stats(
         "overdue_actions": overdue_actions,
         "recurrences": recurrences,
         "recurrence_rate": round(recurrences / len(chosen), 4) if chosen else None,
+        "prevention_failed": failures,
     }

@@ -33,6 +33,7 @@ def render_text(figures: dict[str, Any], tty: bool) -> str:
         f"Incidents detected {period}: {figures['incidents']} "
         f"(cancelled, not counted: {figures['cancelled']}); recurrence rate: "
         + ("-" if rate is None else f"{rate * 100:.1f} %")
+        + f"; prevention did not hold: {figures['prevention_failed']}"
     )
     sev = table("By severity", "severity", "count", "MTTA med", "MTTA p90", "MTTM med",
                 "MTTR med", "MTTR p90")  # fmt: skip

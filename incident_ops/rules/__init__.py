@@ -17,6 +17,7 @@ from incident_ops.rules import (
     closure_follow_up,
     closure_prevention,
     closure_rca,
+    closure_recurrence,
     duplicate_id,
     escalation_overdue,
     id_filename,
@@ -52,6 +53,7 @@ MODULES: tuple[ModuleType, ...] = (
     closure_prevention,
     closure_follow_up,
     closure_departments,
+    closure_recurrence,
     recurrence,
 )
 RULES: dict[str, ModuleType] = {module.ID: module for module in MODULES}

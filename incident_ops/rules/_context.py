@@ -13,7 +13,7 @@ from incident_ops.finding import Finding, Level
 from incident_ops.lint.levels import Levels
 from incident_ops.parse.document import Document
 from incident_ops.policy.load import Policy
-from incident_ops.workspace.index import RepoIndex
+from incident_ops.workspace.index import Entry, RepoIndex, entry_for
 from incident_ops.workspace.load import raw_id
 
 if TYPE_CHECKING:
@@ -34,6 +34,10 @@ class Context:
     @property
     def incident_id(self) -> str | None:
         return self.incident.id if self.incident else raw_id(self.doc)
+
+    def record_entry(self) -> Entry:
+        """This file's own index entry (as other files see it)."""
+        return entry_for(self.doc, self.incident)
 
     def line(self, *path: str | int) -> int:
         return self.doc.line_of(*path)

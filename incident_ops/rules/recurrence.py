@@ -1,4 +1,4 @@
-"""`recurrence`: an incident that repeats an earlier one must say so, and prevention must work.
+"""`recurrence`: an incident that repeats an earlier one is pointed at it, as a warning.
 
 Active when the policy has `recurrence: {window: 180d, match: [services, root_cause.category]}`.
 An earlier incident is one detected before this one and at most `window` before it
@@ -8,14 +8,19 @@ missing value never matches. Cancelled incidents neither match nor are checked. 
 paths: `services`, `root_cause.category`, `category`, `customers`, `severity` (the fields
 the repository index carries; the policy loader refuses others).
 
-Findings:
+Every finding is a **warning**: the person reporting a new incident cannot mend an
+earlier incident's prevention plan, so the PR that declares it must not fail for it.
+The recurrence lands where it can be acted on instead: the sweep comments on the earlier
+incident's open action issues, and closing this incident needs `related` to name the
+earlier one and the prevention plan to say why its prevention did not hold
+(`closure-recurrence`).
 
-- **error** on the `related` line (the `id` line when absent): a matching earlier incident
-  is not listed in `related`; names every such id.
-- **error** on that earlier incident's `related` entry (else as above): its prevention
-  actions are still open — the fix for the first failure has not landed.
-- **warning**, same line: all of its prevention actions were done before this incident was
-  detected — prevention did not prevent it; review whether those actions work.
+Findings, on the `related` line (the `id` line when absent):
+- a matching earlier incident is not listed in `related` (names every such id);
+- on that earlier incident's `related` entry (else as above): its prevention actions are
+  still open — the fix for the first failure has not landed yet;
+- same line: all of its prevention actions were done before this incident was
+  detected — prevention did not hold; review whether those actions work.
 
 Passing (`match: [services, root_cause.category]`, INC-2026-0001 on 2026-10-06,
 `services: [billing-db]`, `root_cause: {category: configuration}`, every action done
@@ -27,7 +32,7 @@ after 2026-11-16 or none open)::
     root_cause: {category: configuration}
     related: [INC-2026-0001]
 
-Failing: the same without `related` (error on the `id` line).
+Failing: the same without `related` (warning on the `id` line).
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from collections.abc import Iterable, Iterator
 from incident_ops.domain.obligations import add_time
 from incident_ops.finding import Finding
 from incident_ops.rules._context import Context
-from incident_ops.workspace.index import Entry, entry_for
+from incident_ops.workspace.index import Entry
 
 ID = "recurrence"
 DESCRIPTION = "repeats an earlier incident without relating it, or its prevention failed"
@@ -103,7 +108,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     rule = ctx.policy.model.recurrence
     if incident is None or rule is None:
         return
-    matches = earlier_matches(ctx, entry_for(ctx.doc, incident))
+    matches = earlier_matches(ctx, ctx.record_entry())
     if not matches:
         return
     anchor = ctx.line("related") if "related" in (ctx.doc.data or {}) else ctx.line("id")
@@ -113,7 +118,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         message = (
             f"recurs {names}: same {', '.join(rule.match)} within {rule.window}; list it in related"
         )
-        yield ctx.finding(ID, anchor, message)
+        yield ctx.finding(ID, anchor, message, "warning")
     for other in matches:
         line = (
             ctx.line("related", incident.related.index(other.id))
@@ -125,10 +130,11 @@ def check(ctx: Context) -> Iterator[Finding]:
                 f"recurs {other.id}, whose prevention actions are still open: "
                 f"{', '.join(other.open_actions)}"
             )
-            yield ctx.finding(ID, line, message)
+            yield ctx.finding(ID, line, message, "warning")
         elif other.last_action_done is not None and other.last_action_done < (incident.detected_at):
             message = (
                 f"recurs {other.id} although all its prevention actions were done "
-                f"(last on {other.last_action_done:%Y-%m-%d}): review whether they work"
+                f"(last on {other.last_action_done:%Y-%m-%d}): prevention did not hold; "
+                "review whether they work"
             )
             yield ctx.finding(ID, line, message, level="warning")

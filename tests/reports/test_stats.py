@@ -45,6 +45,7 @@ EXPECTED = {
     "overdue_actions": {"platform": 1},
     "recurrences": 1,
     "recurrence_rate": 0.25,  # 0002 lists the earlier 0001
+    "prevention_failed": 0,  # 0001's A1 is still open: its plan was not carried out yet
 }
 
 
@@ -105,3 +106,19 @@ def test_stats_counts_each_file_of_a_duplicate_id_with_its_own_deadlines(make_re
     assert result.json()["obligations"]["acknowledge"] == {
         "met": 1, "met-late": 0, "pending": 0, "overdue": 1, "missed": 0, "waived": 0,
     }  # fmt: skip
+
+
+def test_a_recurrence_after_the_whole_plan_was_done_is_prevention_that_did_not_hold(make_repo):
+    from tests.helpers import MINIMAL, incident
+
+    first = MINIMAL + (
+        "actions:\n  - {id: A1, title: Alert, owner: '@carol', due: 2026-11-10, status: done,"
+        " done_at: 2026-11-09T10:00:00+01:00}\n"
+    )
+    first = first.replace("2026-11-20T09:12", "2026-11-02T09:12")
+    later = MINIMAL.replace("INC-2026-0001", "INC-2026-0002") + "related: [INC-2026-0001]\n"
+    repo = make_repo({"INC-2026-0001-a.md": incident(first), "INC-2026-0002-b.md": incident(later)})
+    figures = repo.run("stats", "--now", NOW, "--format", "json").json()
+    assert (figures["recurrences"], figures["prevention_failed"]) == (1, 1)
+    report = repo.run("report", "--now", NOW).out
+    assert "INC-2026-0002 (after INC-2026-0001; prevention did not hold: INC-2026-0001)" in report

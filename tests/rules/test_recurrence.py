@@ -39,15 +39,60 @@ def earlier(status: str = "done, done_at: 2026-10-09T15:00:00+02:00") -> dict[st
     return {"INC-2026-0001-billing.md": incident(EARLIER.replace("{A1}", status))}
 
 
-def test_unrelated_recurrence_is_an_error_on_the_id_line(make_repo):
+def test_unrelated_recurrence_is_a_warning_on_the_id_line(make_repo):
     found, result = lint(make_repo, incident(LATER), NAME, **earlier())
     assert [item for item in found if item[1] == "recurrence"] == [(2, "recurrence")] * 2
     ours = [f for f in result.json()["findings"] if f["rule"] == "recurrence"]
     messages = [f["message"] for f in ours]
     assert messages[0].startswith("recurs INC-2026-0001 (2026-10-06): same services, root_cause")
     assert "all its prevention actions were done" in messages[1]
-    assert [f["level"] for f in ours] == ["error", "warning"]
-    assert result.code == 1
+    assert "prevention did not hold" in messages[1]
+    # the reporter of a new incident cannot mend an earlier one's prevention: no red PR
+    assert [f["level"] for f in ours] == ["warning", "warning"]
+    errors = {f["rule"] for f in result.json()["findings"] if f["level"] == "error"}
+    assert errors == {"acknowledge-overdue"}  # the reported incident's own deadline only
+
+
+def test_open_actions_of_the_earlier_incident_do_not_fail_the_new_one(make_repo):
+    _, result = lint(make_repo, incident(LATER + "related: [INC-2026-0001]\n"), NAME,
+                     **earlier("open"))  # fmt: skip
+    ours = [f for f in result.json()["findings"] if f["rule"] == "recurrence"]
+    assert [(f["level"], f["message"]) for f in ours] == [
+        ("warning", "recurs INC-2026-0001, whose prevention actions are still open: A1")
+    ]
+    errors = {f["rule"] for f in result.json()["findings"] if f["level"] == "error"}
+    assert errors == {"acknowledge-overdue"}  # the reported incident's own deadline only
+
+
+CLOSED_LATER = LATER.replace("status: reported", "status: closed") + (
+    "acknowledged_at: 2026-11-16T10:10:00+01:00\nresolved_at: 2026-11-16T11:00:00+01:00\n"
+    "closed_at: 2026-11-17T11:00:00+01:00\n"
+)
+PLAN = (
+    "\n## Summary\nSlow.\n\n## Impact\nSome.\n\n## Timeline\n- 10:05 alert\n\n"
+    "## Root cause analysis\nA rebuild.\n\n## Prevention plan\n{plan}\n\n"
+    "## Customer communication\nNone needed.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("related", "plan", "expected"),
+    [
+        ("related: [INC-2026-0001]\n",
+         "INC-2026-0001's lag alert did not see a rebuild; A1 alerts on rebuild time.", []),
+        ("", "A1 alerts on rebuild.", [(4, "closure-recurrence"), ("plan", "closure-recurrence")]),
+        ("related: [INC-2026-0001]\n", "A1 alerts on rebuild.", [("plan", "closure-recurrence")]),
+        ("", "INC-2026-0001 alerted on lag only.", [(4, "closure-recurrence")]),
+    ],
+)  # fmt: skip
+def test_closing_a_recurrence_needs_related_and_a_plan_that_names_it(
+    make_repo, related, plan, expected
+):
+    text = incident(CLOSED_LATER + related, PLAN.format(plan=plan))
+    heading = text.splitlines().index("## Prevention plan") + 1
+    expected = [(heading if line == "plan" else line, rule) for line, rule in expected]
+    found, _ = lint(make_repo, text, NAME, now="2027-05-01T00:00:00+02:00", **earlier())
+    assert [item for item in found if item[1] == "closure-recurrence"] == expected
 
 
 @pytest.mark.parametrize(
