@@ -22,12 +22,15 @@ def test_json_for_a_small_incident_is_exact(make_repo):
     assert result.code == 0
     assert result.json() == {
         "now": "2026-11-20T17:00:00+01:00",
+        "policy": "as-detected",
+        "graded": "Graded by the policies in effect at detection: the current ones.",
         "incidents": [
             {
                 "id": "INC-2026-0001",
                 "path": "incidents/2026/INC-2026-0001-billing.md",
                 "severity": "SEV3",
                 "status": "reported",
+                "policy_commit": None,  # no commit holds policies: the working tree's
                 "obligations": [
                     {
                         "kind": "acknowledge",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import click
@@ -56,3 +56,44 @@ def now_in(policy: Policy, text: str | None) -> datetime:
 
 def is_tty() -> bool:
     return sys.stdout.isatty()
+
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def period_options(func: F) -> F:
+    """`--since` / `--until`: inclusive dates in the default calendar's timezone."""
+    func = click.option(
+        "--until", type=DATE, default=None, metavar="DATE",
+        help="Last day of the period, inclusive (default: the day of --now).",
+    )(func)  # fmt: skip
+    return click.option(
+        "--since", type=DATE, default=None, metavar="DATE",
+        help="First day of the period, inclusive (default: unbounded).",
+    )(func)  # fmt: skip
+
+
+def period(
+    since: datetime | None, until: datetime | None, now: datetime
+) -> tuple[date | None, date]:
+    """The period's dates; `until` defaults to the day of `now`."""
+    first = since.date() if since else None
+    last = until.date() if until else now.date()
+    if first and first > last:
+        raise click.BadParameter(
+            f"--since {first} is after --until {last}", param_hint="--since/--until"
+        )
+    return first, last
+
+
+def policy_option(func: F) -> F:
+    """`--policy as-detected|current`: which policies grade past incidents."""
+    return click.option(
+        "--policy",
+        "policy_mode",
+        type=click.Choice(["as-detected", "current"]),
+        default="as-detected",
+        show_default=True,
+        help="Grade each incident by the policies committed when it was detected, or all "
+        "by the current ones.",
+    )(func)

@@ -6,11 +6,21 @@ that fails on them). Files that do not parse are named on stderr and make it exi
 
 from __future__ import annotations
 
+from collections import Counter
+
 import click
 
-from incident_ops.commands.common import is_tty, load, now_in, now_option, root_option
+from incident_ops.commands.common import (
+    is_tty,
+    load,
+    now_in,
+    now_option,
+    policy_option,
+    root_option,
+)
 from incident_ops.output.jsontext import dumps
 from incident_ops.reporting.deadlines import collect, render_text
+from incident_ops.reporting.timeline import Timeline, mode
 from incident_ops.workspace.workspace import Workspace
 
 
@@ -19,14 +29,18 @@ from incident_ops.workspace.workspace import Workspace
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@policy_option
 @now_option
 @root_option
-def deadlines(paths: tuple[str, ...], fmt: str, now: str | None, root: str | None) -> int:
+def deadlines(
+    paths: tuple[str, ...], fmt: str, policy_mode: str, now: str | None, root: str | None
+) -> int:
     """Show every deadline (acknowledge, mitigate, escalate, updates, rca, actions) and its state.
 
-    States: met, met-late, pending, overdue. This is a report and exits 0 even with
-    overdue deadlines (`validate` fails on them); it exits 1 when a file does not
-    parse and 2 on a usage or policy error.
+    States: met, met-late, pending, overdue, missed, waived. Each incident is graded by
+    the policies committed when it was detected (--policy current: by today's). This is
+    a report and exits 0 even with overdue deadlines (`validate` fails on them); it
+    exits 1 when a file does not parse and 2 on a usage or policy error.
 
     \b
     Examples:
@@ -35,14 +49,23 @@ def deadlines(paths: tuple[str, ...], fmt: str, now: str | None, root: str | Non
     """
     repo, policy = load(root)
     instant = now_in(policy, now)
-    report, problems = collect(Workspace(repo), policy, instant, paths)
+    timeline = Timeline.of(repo, policy, mode(policy_mode))
+    report, problems = collect(Workspace(repo), timeline, instant, paths)
     for problem in problems:
         click.echo(problem, err=True)
+    graded = timeline.describe(Counter(item.policy_commit for item in report))
     if fmt == "json":
-        document = {"now": instant.isoformat(), "incidents": [i.to_dict() for i in report]}
+        document = {
+            "now": instant.isoformat(),
+            "policy": policy_mode,
+            "graded": graded,
+            "incidents": [i.to_dict() for i in report],
+        }
         click.echo(dumps(document))
     else:
         click.echo(render_text(report, instant, is_tty()), nl=False)
+        if report:
+            click.echo(graded)
     return 1 if problems else 0
 
 

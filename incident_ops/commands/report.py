@@ -7,8 +7,15 @@ from datetime import datetime
 
 import click
 
-from incident_ops.commands.common import load, now_in, now_option, root_option
-from incident_ops.commands.stats import period, period_options
+from incident_ops.commands.common import (
+    load,
+    now_in,
+    now_option,
+    period,
+    period_options,
+    policy_option,
+    root_option,
+)
 
 
 @click.command("report")
@@ -18,6 +25,7 @@ from incident_ops.commands.stats import period, period_options
     "--output", "-o", type=click.Path(dir_okay=False), default=None,
     help="Write the report to FILE (atomically) instead of stdout.",
 )  # fmt: skip
+@policy_option
 @now_option
 @root_option
 def report(
@@ -25,6 +33,7 @@ def report(
     until: datetime | None,
     fmt: str,
     output: str | None,
+    policy_mode: str,
     now: str | None,
     root: str | None,
 ) -> int:
@@ -39,12 +48,13 @@ def report(
     """
     from incident_ops.reporting.load import load_entries
     from incident_ops.reporting.management import render_report
+    from incident_ops.reporting.timeline import Timeline, mode
     from incident_ops.workspace.atomic import write_atomic
 
     repo, policy = load(root)
     instant = now_in(policy, now)
     first, last = period(since, until, instant.astimezone(policy.calendar().tz))
-    loaded = load_entries(repo, policy, instant)
+    loaded = load_entries(repo, policy, instant, Timeline.of(repo, policy, mode(policy_mode)))
     text = render_report(loaded, policy, instant, first, last)
     if output is None:
         click.echo(text, nl=False)

@@ -6,14 +6,15 @@ import os
 
 import click
 
-from incident_ops.commands.common import load, now_in, now_option, root_option
+from incident_ops.commands.common import load, now_in, now_option, policy_option, root_option
 
 
 @click.command("site")
 @click.argument("outdir", type=click.Path(file_okay=False))
+@policy_option
 @now_option
 @root_option
-def site(outdir: str, now: str | None, root: str | None) -> int:
+def site(outdir: str, policy_mode: str, now: str | None, root: str | None) -> int:
     """Build a static HTML site into OUTDIR (created): an index with charts, open
     incidents and their next deadline, one page per incident (summary, deadlines,
     prevention actions, Git history, the rendered file) and the management report.
@@ -28,10 +29,11 @@ def site(outdir: str, now: str | None, root: str | None) -> int:
     """
     from incident_ops.reporting.load import load_entries
     from incident_ops.reporting.site import build_site, load_histories
+    from incident_ops.reporting.timeline import Timeline, mode
 
     repo, policy = load(root)
     instant = now_in(policy, now)
-    loaded = load_entries(repo, policy, instant)
+    loaded = load_entries(repo, policy, instant, Timeline.of(repo, policy, mode(policy_mode)))
     for path in loaded.skipped:
         click.echo(f"incident-ops: skipped {path}: it does not validate", err=True)
     histories = load_histories(repo, [e.path for e in loaded.entries])

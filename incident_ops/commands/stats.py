@@ -3,41 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from datetime import date, datetime
-from typing import Any, TypeVar
+from datetime import datetime
 
 import click
 
-from incident_ops.commands.common import is_tty, load, now_in, now_option, root_option
-
-F = TypeVar("F", bound=Callable[..., Any])
-DATE = click.DateTime(formats=["%Y-%m-%d"])
-
-
-def period_options(func: F) -> F:
-    """`--since` / `--until`: inclusive dates in the default calendar's timezone."""
-    func = click.option(
-        "--until", type=DATE, default=None, metavar="DATE",
-        help="Last day of the period, inclusive (default: the day of --now).",
-    )(func)  # fmt: skip
-    return click.option(
-        "--since", type=DATE, default=None, metavar="DATE",
-        help="First day of the period, inclusive (default: unbounded).",
-    )(func)  # fmt: skip
-
-
-def period(
-    since: datetime | None, until: datetime | None, now: datetime
-) -> tuple[date | None, date]:
-    """The period's dates; `until` defaults to the day of `now`."""
-    first = since.date() if since else None
-    last = until.date() if until else now.date()
-    if first and first > last:
-        raise click.BadParameter(
-            f"--since {first} is after --until {last}", param_hint="--since/--until"
-        )
-    return first, last
+from incident_ops.commands.common import (
+    is_tty,
+    load,
+    now_in,
+    now_option,
+    period,
+    period_options,
+    policy_option,
+    root_option,
+)
 
 
 @click.command("stats")
@@ -45,16 +24,24 @@ def period(
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@policy_option
 @now_option
 @root_option
 def stats(
-    since: datetime | None, until: datetime | None, fmt: str, now: str | None, root: str | None
+    since: datetime | None,
+    until: datetime | None,
+    fmt: str,
+    policy_mode: str,
+    now: str | None,
+    root: str | None,
 ) -> int:
     """Incident statistics over the incidents detected in a period.
 
     Counts by severity, category, service and department; median and p90 of
     time to acknowledge (MTTA), mitigate (MTTM) and resolve (MTTR); deadline states;
-    open and overdue prevention actions by department; the recurrence rate.
+    open and overdue prevention actions by department; the recurrence rate. Deadlines
+    are graded by the policies committed when each incident was detected (--policy
+    current: by today's).
 
     \b
     Examples:
@@ -63,14 +50,16 @@ def stats(
     """
     from incident_ops.reporting.load import load_entries
     from incident_ops.reporting.metrics import stats as compute
+    from incident_ops.reporting.timeline import Timeline, mode
 
     repo, policy = load(root)
     instant = now_in(policy, now)
     first, last = period(since, until, instant.astimezone(policy.calendar().tz))
-    loaded = load_entries(repo, policy, instant)
+    loaded = load_entries(repo, policy, instant, Timeline.of(repo, policy, mode(policy_mode)))
     for path in loaded.skipped:
         click.echo(f"incident-ops: skipped {path}: it does not validate", err=True)
     figures = compute(loaded.incidents, loaded.obligations, policy, first, last)
+    figures |= {"policy": policy_mode, "graded": loaded.graded}
     if fmt == "json":
         click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
     else:

@@ -243,13 +243,11 @@ def _targets(
         found = _make("mitigate", due, stage_time(incident, "mitigated"), now, cancelled)
         if found:
             yield found
-    for kind, every, audience, stage in (
-        ("customer-update", targets.customer_update_every, "customers", "resolved"),
-        ("management-update", targets.management_update_every, "management", "mitigated"),
-    ):
-        if every is not None:
+    for kind, every, audience, stage in _CADENCES:
+        duration = getattr(targets, every)
+        if duration is not None:
             end = _earliest(reached_at(incident, stage, now), cancelled)
-            found = _cadence(kind, incident, calendar, every, audience, end, now)  # type: ignore[arg-type]
+            found = _cadence(kind, incident, calendar, duration, audience, end, now)
             if found:
                 yield found
     resolved = _seen(incident.resolved_at, now)
@@ -270,22 +268,62 @@ def _cadence(
     now: datetime,
 ) -> Obligation | None:
     """The current cycle of a repeating update duty (see the module docstring)."""
+    cycles = _cycles(kind, incident, calendar, every, audience, end, now)
+    return cycles[-1] if cycles else None
+
+
+def update_cycles(incident: Incident, policy: Policy, now: datetime) -> list[Obligation]:
+    """Every cycle of the customer and management update duties up to `now`, in time order:
+    one per update sent (met or met-late), then the open one (pending, overdue or missed) —
+    "what did we tell them, and when was an update late or missed?"."""
+    severity = policy.severity(incident.severity)
+    if severity is None:
+        return []
+    targets, calendar = severity.targets, policy.calendar()
+    cancelled = _cancelled(incident, now)
+    found: list[Obligation] = []
+    for kind, every, audience, stage in _CADENCES:
+        duration = getattr(targets, every)
+        if duration is not None:
+            end = _earliest(reached_at(incident, stage, now), cancelled)
+            found += _cycles(kind, incident, calendar, duration, audience, end, now)
+    return sorted(found, key=lambda o: (o.due is None, o.due or _ALWAYS))
+
+
+_CADENCES: tuple[tuple[Kind, str, str, str], ...] = (
+    ("customer-update", "customer_update_every", "customers", "resolved"),
+    ("management-update", "management_update_every", "management", "mitigated"),
+)
+
+
+def _cycles(
+    kind: Kind,
+    incident: Incident,
+    calendar: Calendar,
+    every: Duration,
+    audience: str,
+    end: datetime | None,
+    now: datetime,
+) -> list[Obligation]:
+    """The cycles of a repeating update duty: each update sent, then the open cycle while
+    the cadence runs, or when it ended after that cycle fell due (missed)."""
     limit = min(now, end) if end is not None and end is not _ALWAYS else now
     start = incident.detected_at
     times = sorted(
         u.at for u in incident.updates if u.audience == audience and start <= u.at <= limit
     )
-    last: Obligation | None = None
+    cycles: list[Obligation] = []
     for at in times:
         due = add_time(calendar, start, every)
-        last = Obligation(kind, due, at, state_of(due, at, now))
+        cycles.append(Obligation(kind, due, at, state_of(due, at, now)))
         start = at
     due = add_time(calendar, start, every)
+    open_cycle = None
     if end is None:
-        return _make(kind, due, None, now)
-    if end is not _ALWAYS and due is not None and due < end:
-        return _make(kind, due, None, now, end)  # overdue when the cadence ended: missed
-    return last
+        open_cycle = _make(kind, due, None, now)
+    elif end is not _ALWAYS and due is not None and due < end:
+        open_cycle = _make(kind, due, None, now, end)  # overdue when the cadence ended: missed
+    return cycles + ([open_cycle] if open_cycle else [])
 
 
 def _escalations(incident: Incident, policy: Policy, now: datetime) -> Iterator[Obligation]:

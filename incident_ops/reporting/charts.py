@@ -170,18 +170,20 @@ def sla_compliance(obligations: dict[str, dict[str, int]]) -> Markup:
     rows = [(kind, counts, compliance(counts)) for kind, counts in obligations.items()]
     height = TOP + 28 * len(rows) + 12
     label_w, bar_w = 175, WIDTH - 175 - 115
-    body = [_text(label_w, 20, "met on time / (met + met late + overdue)", "start", "axis")]
+    body = [_text(label_w, 20, "met on time / (met + late + overdue + missed)", "start", "axis")]
     for n, (kind, counts, share) in enumerate(rows):
         y = TOP + n * 28
         body.append(_text(label_w - 8, y + 15, kind, "end"))
         body.append(f'<rect x="{label_w}" y="{y}" width="{bar_w}" height="20" class="track"/>')
-        met, decided = counts["met"], counts["met"] + counts["met-late"] + counts["overdue"]
+        met = counts["met"]
+        decided = counts["met"] + counts["met-late"] + counts["overdue"] + counts.get("missed", 0)
         if share is None:
             body.append(_text(label_w + 8, y + 15, "no decided deadline yet", "start", "axis"))
             continue
         cls = "good" if share >= 0.95 else "warn" if share >= 0.8 else "bad"
+        width = max(bar_w * share, 3.0)  # a 0 % bar is a visible sliver, not nothing
         body.append(
-            f'<rect x="{label_w}" y="{y}" width="{bar_w * share:.1f}" height="20" class="{cls}">'
+            f'<rect x="{label_w}" y="{y}" width="{width:.1f}" height="20" class="{cls}">'
             f"<title>{escape(f'{kind}: {met} of {decided} on time')}</title></rect>"
         )
         body.append(

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from incident_ops.domain.incident import Incident
 from incident_ops.domain.obligations import Obligation
-from incident_ops.policy.load import Policy
+from incident_ops.reporting.timeline import Timeline
 from incident_ops.workspace.load import Record
 from incident_ops.workspace.workspace import Workspace
 
@@ -34,6 +34,7 @@ class IncidentDeadlines:
     incident: Incident
     path: str
     obligations: list[Obligation]
+    policy_commit: str | None = None  # the commit whose policies graded it (None: current)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -41,19 +42,23 @@ class IncidentDeadlines:
             "path": self.path,
             "severity": self.incident.severity,
             "status": self.incident.status,
+            "policy_commit": self.policy_commit,
             "obligations": [o.to_dict() for o in self.obligations],
         }
 
 
 def collect(
-    workspace: Workspace, policy: Policy, now: datetime, paths: tuple[str, ...] = ()
+    workspace: Workspace, timeline: Timeline, now: datetime, paths: tuple[str, ...] = ()
 ) -> tuple[list[IncidentDeadlines], list[str]]:
-    """Deadlines of every file that parses, and `path:line: message` for those that do not."""
+    """Deadlines of every file that parses, each graded by the policy `timeline` gives it,
+    and `path:line: message` for those that do not parse."""
 
     def one(record: Record) -> IncidentDeadlines | list[str]:
         if record.incident is None:
             return record.problem_lines()
-        return IncidentDeadlines(record.incident, record.path, list(record.deadlines(policy, now)))
+        policy, sha = timeline.policy_for(record.incident.detected_at)
+        found = list(record.deadlines(policy, now))
+        return IncidentDeadlines(record.incident, record.path, found, sha)
 
     found: list[IncidentDeadlines] = []
     problems: list[str] = []

@@ -171,5 +171,6 @@ def render_report(
         "skipped": loaded.skipped,
         "open_incidents": [e for e in entries if e.model.status not in RESOLVED],
         "recurrences": recurrences(entries, loaded),
+        "graded": loaded.graded,
     }
     return env.get_template("report.md").render(context)

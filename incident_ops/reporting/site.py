@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from importlib.resources import files
 from typing import Any
 
+from incident_ops.domain.incident import Incident
+from incident_ops.domain.obligations import update_cycles
 from incident_ops.errors import IncidentOpsError
 from incident_ops.policy.load import Policy
 from incident_ops.reporting import charts
@@ -40,6 +43,29 @@ def load_histories(repo: Repo, paths: list[str]) -> dict[str, Any] | None:
 def _read(abspath: str) -> str:
     with open(abspath, encoding="utf-8") as handle:
         return handle.read()
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One line of an incident's communication and escalation log."""
+
+    at: datetime
+    what: str  # "update" or "escalation"
+    who: str  # the audience and channel, or the department
+    text: str  # the summary, or who escalated
+
+
+def communication_log(incident: Incident) -> list[LogEntry]:
+    """Updates and escalations in time order: what was told to whom, who was engaged when."""
+    found = [
+        LogEntry(u.at, "final update" if u.final else "update", f"{u.audience} ({u.channel})",
+                 u.summary)
+        for u in incident.updates
+    ] + [
+        LogEntry(e.at, "escalation", e.department, f"by {e.by}" if e.by else "")
+        for e in incident.escalations
+    ]  # fmt: skip
+    return sorted(found, key=lambda item: item.at)
 
 
 def _unique(entries: list[Record]) -> list[Record]:
@@ -81,6 +107,7 @@ def build_site(
         entries=sorted(entries, key=lambda e: (e.model.detected_at, e.model.id), reverse=True),
         attention=attention(counted, policy, env.filters["when"]),
         skipped=loaded.skipped,
+        graded=loaded.graded,
         chart_weekly=charts.weekly_by_severity(incidents, list(policy.model.severities), tz, now),
         chart_mttr=charts.mttr_trend(incidents, tz, now),
         chart_sla=charts.sla_compliance(figures["obligations"]),
@@ -98,6 +125,8 @@ def build_site(
             incident=entry.model,
             severity=policy.severity(entry.model.severity),
             actions=action_rows(entry),
+            log=communication_log(entry.model),
+            cycles=update_cycles(entry.model, entry.graded_by or policy, now),
             body=render_markdown(_read(entry.abspath), known),
             history=history.changes if history else None,
             history_available=histories is not None,

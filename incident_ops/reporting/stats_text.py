@@ -35,6 +35,8 @@ def render_text(figures: dict[str, Any], tty: bool) -> str:
         + ("-" if rate is None else f"{rate * 100:.1f} %")
         + f"; prevention did not hold: {figures['prevention_failed']}"
     )
+    if figures.get("graded"):
+        console.print(figures["graded"])
     sev = table("By severity", "severity", "count", "MTTA med", "MTTA p90", "MTTM med",
                 "MTTR med", "MTTR p90")  # fmt: skip
     for name, row in figures["by_severity"].items():

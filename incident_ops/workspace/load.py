@@ -56,6 +56,7 @@ class Record:
     doc: Document
     incident: Incident | None
     obligations: tuple[Obligation, ...] = ()  # as of the last `deadlines` call
+    graded_by: Policy | None = None  # the policy of that call
 
     @property
     def path(self) -> str:
@@ -95,7 +96,7 @@ class Record:
         from incident_ops.domain.obligations import obligations
 
         found = tuple(obligations(self.incident, policy, now)) if self.incident else ()
-        self.obligations = found
+        self.obligations, self.graded_by = found, policy
         return found
 
     @property

@@ -82,3 +82,47 @@ def test_site_history_and_stale_pages(example_repo, tmp_path):
     page = (out / "incidents" / "INC-2026-0001.html").read_text(encoding="utf-8")
     assert "<h2>History</h2>" in page and "Site Test" in page and ">created<" in page
     assert not list(out.rglob(".tmp-*"))  # atomic writes left no temp file
+
+
+def test_incident_page_shows_the_log_in_time_order_and_every_missed_cycle(make_repo, tmp_path):
+    from tests.helpers import SPEC_POLICY
+
+    front = """
+        id: INC-2026-0001
+        title: Payments down for a bank
+        status: resolved
+        severity: SEV2
+        category: service-failure
+        detected_at: 2026-11-20T09:00:00+01:00
+        acknowledged_at: 2026-11-20T09:05:00+01:00
+        resolved_at: 2026-11-20T16:00:00+01:00
+        escalations:
+          - {department: management, at: 2026-11-20T09:20:00+01:00, by: "@bob"}
+        updates:
+          - {at: 2026-11-20T12:30:00+01:00, audience: customers, channel: email,
+             summary: Still down}
+          - {at: 2026-11-20T09:40:00+01:00, audience: customers, channel: phone, summary: We know}
+    """
+    repo = make_repo({"INC-2026-0001-payments.md": incident(front)}, policy=SPEC_POLICY)
+    out = tmp_path / "site"
+    assert repo.run("site", str(out), "--now", "2026-11-21T12:00:00+01:00").code == 0
+    page = (out / "incidents" / "INC-2026-0001.html").read_text(encoding="utf-8")
+    log = page[page.index("Communication and escalations") : page.index("Update cycles")]
+    assert log.index("escalation") < log.index("We know") < log.index("Still down")
+    cycles = page[page.index("Update cycles") :]
+    # SEV2 updates customers every 2h: 09:40 met, 12:30 late (due 11:40), then 14:30 missed
+    # when the resolution at 16:00 ended the cadence
+    states = [s.split("</span>")[0] for s in cycles.split('<span class="state ')[1:4]]
+    assert states == ['met">met', 'met-late">met-late', 'missed">missed']
+
+
+def test_a_zero_percent_sla_bar_is_visible(make_repo, tmp_path):
+    from tests.helpers import MINIMAL
+
+    repo = make_repo({"INC-2026-0001-late.md": incident(MINIMAL)})  # acknowledge overdue
+    out = tmp_path / "site"
+    assert repo.run("site", str(out), "--now", "2026-11-25T12:00:00+01:00").code == 0
+    index = (out / "index.html").read_text(encoding="utf-8")
+    chart = index[index.index(">SLA compliance by deadline kind</title>") :]
+    bar = chart[chart.index('class="bad"') - 60 : chart.index('class="bad"')]
+    assert 'width="3.0"' in bar and "0 % (0/1)" in chart

@@ -46,6 +46,8 @@ EXPECTED = {
     "recurrences": 1,
     "recurrence_rate": 0.25,  # 0002 lists the earlier 0001
     "prevention_failed": 0,  # 0001's A1 is still open: its plan was not carried out yet
+    "policy": "as-detected",
+    "graded": "Graded by the policies in effect at detection: the current ones.",
 }
 
 
