@@ -89,13 +89,21 @@ def open_repo(root: str | None = None, cwd: str | None = None) -> Repo:
         return Repo(base)
     try:
         with open(path, encoding="utf-8") as handle:
-            tree = parse(handle.read())
+            text = handle.read()
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{CONFIG_FILE}:1: cannot read: {error}") from None
+    return repo_from_text(base, text)
+
+
+def repo_from_text(root: str, text: str) -> Repo:
+    """The repo at `root` configured by `text` (an `incident-ops.yaml`, e.g. as it is at a
+    revision: pr-check reads the base branch's)."""
+    try:
+        tree = parse(text)
     except YamlProblem as problem:
         raise PolicyError.at(CONFIG_FILE, problem.line, problem.message) from None
     try:
-        return Repo(base, ConfigModel.model_validate(tree.value or {}), tree.lines)
+        return Repo(root, ConfigModel.model_validate(tree.value or {}), tree.lines)
     except ValidationError as error:
         found = [(CONFIG_FILE, line, msg) for line, _loc, msg in problems(error, tree)]
         raise PolicyError(found) from None
