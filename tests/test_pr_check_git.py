@@ -225,12 +225,15 @@ def test_renamed_file_keeps_its_base_status(make_repo) -> None:
 
 
 def test_deleted_file_is_not_validated(make_repo) -> None:
+    # Deleting a record needs approval (`record-removed`, no token here), but the deleted
+    # file itself is not validated: its bad severity is not reported.
     broken = incident(MINIMAL.replace("0001", "0002").replace("SEV3", "SEV9"))
     repo = pr_repo(make_repo, {NAME: incident(MINIMAL), "INC-2026-0002-old.md": broken})
     repo.git("rm", "-q", "incidents/2026/INC-2026-0002-old.md")
     repo.commit("drop")
     result = repo.check()
-    assert result.code == 0, result.out
+    assert result.code == 1, result.out
+    assert [f["rule"] for f in result.json()["findings"]] == ["record-removed"]
     assert result.json()["summary"]["files"] == 0
 
 

@@ -14,7 +14,7 @@ from incident_ops.output.step_summary import write_step_summary
 from incident_ops.workspace.config import open_repo
 
 if TYPE_CHECKING:
-    from incident_ops.prcheck.approvals import ApprovalSource
+    from incident_ops.prcheck.check import PullSource
 
 
 @click.command("pr-check")
@@ -38,10 +38,16 @@ def pr_check(
     """Check the incidents a pull request changes, from the merge base of BASE and HEAD.
 
     Validates the changed incident files (every incident when a policy changes), rejects
-    illegal status transitions, and for a PR that closes an incident requires an approving
-    review on the head commit from a member of each `rca_approvers` team of its severity,
-    as the policy at BASE says. Reviews are read from GitHub with GITHUB_TOKEN,
-    GITHUB_API_URL, GITHUB_REPOSITORY and the PR from --pr or GITHUB_EVENT_PATH.
+    illegal status transitions, refuses a PR that changes the policies and an incident's
+    status together, and needs approving reviews to close an incident, remove one's
+    record (delete it or move it where incident-ops does not read it) or add a waiver:
+    one from a member of each `rca_approvers` team of its severity. What decides all
+    this — incident-ops.yaml (folders, rule levels) and the policies — is read at BASE,
+    so a PR cannot weaken its own gate. An approval counts when the incident file, the
+    policies and incident-ops.yaml at the approved commit are byte-identical to HEAD's.
+    New incident ids are also checked against other open incident PRs. GitHub is read
+    with GITHUB_TOKEN, GITHUB_API_URL, GITHUB_REPOSITORY and the PR from --pr or
+    GITHUB_EVENT_PATH.
 
     Exit 0 when there is no error, 1 when there are errors, 2 on a usage, policy or
     GitHub API error. Writes a Markdown summary to $GITHUB_STEP_SUMMARY when set.
@@ -57,7 +63,7 @@ def pr_check(
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     repo = open_repo(root)
-    revs, report = scan(repo, base, head)
+    scope, report = scan(repo, base, head)
     if not report.changes and not report.policy_changed:
         if fmt in ("text", "github"):
             click.echo("incident-ops: no incident changes")
@@ -67,16 +73,18 @@ def pr_check(
         write_step_summary("## incident-ops pr-check: passed\n\nNo incident changes.\n")
         return 0
 
-    def source() -> ApprovalSource | str:
+    def source() -> PullSource | str:
         from incident_ops.prcheck.github_source import connect
 
         return connect(pr, os.environ)
 
-    check(repo, revs, report, now, source)
+    check(scope, report, now, source)
     errors, warnings = count_levels(report.findings)
     summary = Summary(len(report.validated), report.incidents, errors, warnings)
     colour = fmt == "text" and is_tty()
     click.echo(RENDERERS[fmt](report.findings, summary, colour), nl=False)
+    for note in report.notes:
+        click.echo(f"incident-ops: note: {note}", err=True)
     write_step_summary(markdown(report))
     return 1 if errors else 0
 

@@ -7,6 +7,7 @@ out are relative to the incident repository's root (which may sit below the Git 
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -61,10 +62,48 @@ class Revisions:
         data: bytes = blob.data_stream.read()
         return data
 
+    def blob_id(self, commit: Commit, path: str) -> str | None:
+        """The blob id of a file at a commit (its content, by hash), None if absent."""
+        try:
+            blob = commit.tree / (self.prefix + path)
+        except KeyError:
+            return None
+        return str(blob.hexsha) if blob.type == "blob" else None
+
+    def resolve(self, sha: str) -> Commit | None:
+        """The commit `sha` names, None when this clone does not have it."""
+        import git
+        from gitdb.exc import ODBError
+
+        try:
+            commit: Commit = self.git.commit(sha)
+            _ = commit.tree  # a missing object fails here, not later
+        except (ODBError, ValueError, git.GitCommandError):
+            return None
+        return commit
+
+    def files_under(self, commit: Commit, directory: str) -> dict[str, str]:
+        """{path: blob id} of every regular file below a directory at a commit (one
+        `git ls-tree`; symbolic links and submodules are not files and are left out)."""
+        from incident_ops.workspace.git import run
+
+        top = str(self.git.working_tree_dir or ".")
+        folder = (self.prefix + _inner(directory)).rstrip("/") or "."
+        out = run(top, "ls-tree", "-r", "-z", "--full-tree", commit.hexsha, "--", folder)
+        found: dict[str, str] = {}
+        skip = len(self.prefix)
+        for record in out.split("\0"):
+            meta, _, path = record.partition("\t")
+            parts = meta.split()
+            if len(parts) == 3 and parts[1] == "blob" and parts[0] in ("100644", "100755"):
+                found[path[skip:]] = parts[2]
+        return found
+
     def _subtree(self, commit: Commit, directory: str) -> Any:
         """The tree of a directory at a commit, or None when absent or not a directory."""
+        path = (self.prefix + _inner(directory)).rstrip("/")
         try:
-            tree = commit.tree / (self.prefix + directory)
+            tree = commit.tree / path if path else commit.tree
         except KeyError:
             return None
         return tree if tree.type == "tree" else None
@@ -72,7 +111,8 @@ class Revisions:
     def list_dir(self, commit: Commit, directory: str) -> list[str]:
         """Paths of the files directly in a directory at a commit (empty when absent)."""
         tree = self._subtree(commit, directory)
-        return sorted(f"{directory}/{blob.name}" for blob in tree.blobs) if tree else []
+        folder = _inner(directory)
+        return sorted(posixpath.join(folder, blob.name) for blob in tree.blobs) if tree else []
 
     def walk(self, commit: Commit, directory: str) -> list[str]:
         """Paths of every file below a directory at a commit, sorted (empty when absent)."""
@@ -81,6 +121,12 @@ class Revisions:
             return []
         skip = len(self.prefix)
         return sorted(item.path[skip:] for item in tree.traverse() if item.type == "blob")
+
+
+def _inner(directory: str) -> str:
+    """A configured folder as a tree path: '' for the repository root."""
+    folder = posixpath.normpath(directory.strip("/") or ".")
+    return "" if folder == "." else folder
 
 
 def open_revisions(root: str, base: str, head: str) -> Revisions:

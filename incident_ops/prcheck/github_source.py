@@ -1,10 +1,15 @@
-"""Reviews and team members of a pull request, read from GitHub with PyGithub.
+"""Reviews, team members and other open incident PRs, read from GitHub with PyGithub.
 
 Settings come from the environment of an Actions step (SPEC §7): GITHUB_TOKEN,
-GITHUB_API_URL, GITHUB_REPOSITORY and GITHUB_EVENT_PATH (the `pull_request` event). Only
-reads are made, so PyGithub's retries are safe. Team members need a token that may read
-the organisation's teams (`read:org` / a GitHub App with members: read); the Actions
-GITHUB_TOKEN cannot. The token never appears in a message.
+GITHUB_API_URL, GITHUB_REPOSITORY and GITHUB_EVENT_PATH (the `pull_request` or
+`pull_request_review` event). Only reads are made, so PyGithub's retries are safe. Team
+members need a token that may read the organisation's teams (`read:org` / a GitHub App
+with members: read); the Actions GITHUB_TOKEN cannot. The token never appears in a
+message.
+
+The event file is input like any other: it is size-capped, a nesting too deep for the
+JSON reader is a clear error, and only a positive integer (not `true`, which Python
+counts as 1) is a pull request number.
 """
 
 from __future__ import annotations
@@ -17,29 +22,37 @@ from typing import TYPE_CHECKING, Any
 
 from incident_ops.errors import IncidentOpsError
 from incident_ops.prcheck.approvals import Review
+from incident_ops.prcheck.open_pulls import OpenPull, is_incident_pull
 
 if TYPE_CHECKING:
     from github import Github
 
+MAX_EVENT_BYTES = 32 << 20  # GitHub caps webhook payloads at 25 MB
+
 
 @dataclass(frozen=True)
 class PullRef:
-    """Which PR to read: repository, number, and the head SHA the event named (if any)."""
+    """Which PR to read: its repository and number."""
 
     repo: str
     number: int
-    head_sha: str | None = None
 
 
 def _event(env: Mapping[str, str]) -> dict[str, Any]:
     path = env.get("GITHUB_EVENT_PATH")
     if not path:
         return {}
+    problem = f"cannot read GITHUB_EVENT_PATH {path}"
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_EVENT_BYTES + 1)
+        if len(raw) > MAX_EVENT_BYTES:
+            raise IncidentOpsError(f"{problem}: larger than {MAX_EVENT_BYTES >> 20} MiB")
+        data = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise IncidentOpsError(f"{problem}: JSON nested too deeply") from None
     except (OSError, ValueError) as error:
-        raise IncidentOpsError(f"cannot read GITHUB_EVENT_PATH {path}: {error}") from None
+        raise IncidentOpsError(f"{problem}: {error}") from None
     return data if isinstance(data, dict) else {}
 
 
@@ -52,17 +65,22 @@ def _object(data: Mapping[str, Any], key: str) -> dict[str, Any]:
 def pull_ref(pr: int | None, env: Mapping[str, str]) -> PullRef | str:
     """The PR from `--pr` or the event file, or why it cannot be known."""
     event = _event(env)
-    pull = _object(event, "pull_request")
-    number = pr if pr is not None else pull.get("number")
+    number: Any = pr
+    if number is None:
+        pull = _object(event, "pull_request")
+        if "number" not in pull:
+            return "no pull request number (pass --pr N or run on a pull_request event)"
+        number = pull["number"]
+        if type(number) is not int or number < 1:  # bool is an int: `true` is no PR
+            return (
+                "pull_request.number in GITHUB_EVENT_PATH is not a positive integer: "
+                + json.dumps(number)
+            )
     full_name = _object(event, "repository").get("full_name")
     repo = env.get("GITHUB_REPOSITORY") or (full_name if isinstance(full_name, str) else None)
-    if not isinstance(number, int):
-        return "no pull request number (pass --pr N or run on a pull_request event)"
     if not repo:
         return "no repository (set GITHUB_REPOSITORY=owner/name)"
-    head = _object(pull, "head")
-    sha = head.get("sha") if pr is None or pr == pull.get("number") else None
-    return PullRef(repo, number, sha if isinstance(sha, str) else None)
+    return PullRef(repo, number)
 
 
 @contextmanager
@@ -88,23 +106,13 @@ def _api(what: str) -> Iterator[None]:
 
 
 @dataclass
-class GitHubApprovals:
-    """The ApprovalSource of one PR on GitHub; team members are read once per team."""
+class GitHubPull:
+    """One PR on GitHub: its reviews, team members (read once per team), and the other
+    open incident PRs of its repository."""
 
     client: Github
     ref: PullRef
-    head_sha: str = ""
     _members: dict[str, frozenset[str]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if not self.head_sha:
-            self.head_sha = self.ref.head_sha or self._pull().head.sha
-
-    def _pull(self) -> Any:
-        with _api(f"pull request {self.ref.repo}#{self.ref.number}"):
-            pull = self.client.get_repo(self.ref.repo).get_pull(self.ref.number)
-            _ = pull.head  # lazy object: fetch now, inside the error handler
-            return pull
 
     def reviews(self) -> list[Review]:
         what = f"reviews of {self.ref.repo}#{self.ref.number}"
@@ -123,9 +131,24 @@ class GitHubApprovals:
                 self._members[team] = frozenset(user.login.lower() for user in found)
         return self._members[team]
 
+    def open_incident_pulls(self) -> list[OpenPull]:
+        """Open PRs on `incident/*` branches or labelled `incident`, except this one, with
+        the files each adds, changes or renames to (removed files left out)."""
+        found = []
+        with _api(f"open pull requests of {self.ref.repo}"):
+            repo = self.client.get_repo(self.ref.repo)
+            for pull in repo.get_pulls(state="open"):
+                labels = [label.name for label in pull.labels]
+                if pull.number == self.ref.number or not is_incident_pull(pull.head.ref, labels):
+                    continue
+                with _api(f"files of {self.ref.repo}#{pull.number}"):
+                    files = [f.filename for f in pull.get_files() if f.status != "removed"]
+                found.append(OpenPull(pull.number, tuple(files)))
+        return found
 
-def connect(pr: int | None, env: Mapping[str, str]) -> GitHubApprovals | str:
-    """A GitHub approval source for the PR, or the reason there is none."""
+
+def connect(pr: int | None, env: Mapping[str, str]) -> GitHubPull | str:
+    """The PR on GitHub, or the reason it cannot be read (no token, no PR number)."""
     token = env.get("GITHUB_TOKEN")
     if not token:
         return "GITHUB_TOKEN is not set"
@@ -143,4 +166,4 @@ def connect(pr: int | None, env: Mapping[str, str]) -> GitHubApprovals | str:
         lazy=True,
         seconds_between_requests=None,
     )
-    return GitHubApprovals(client, ref)
+    return GitHubPull(client, ref)

@@ -60,6 +60,9 @@ RULES: dict[str, ModuleType] = {module.ID: module for module in MODULES}
 # Rules that are not per-file checks: they run in a specific command.
 COMMAND_RULES: dict[str, str] = {
     "closure-approval": "(pr-check) the PR closes an incident without each rca_approvers team",
+    "record-removed": "(pr-check) the PR deletes an incident or moves it where it is not read",
+    "policy-and-status": "(pr-check) the PR changes the policies and an incident's status",
+    "waiver-approval": "(pr-check) the PR adds a waiver without each rca_approvers team",
     "history": "(history --check) a backdated timestamp, or an edit to a closed incident",
 }
 Check = Callable[[Context], Iterator[Finding]]
