@@ -118,16 +118,29 @@ def test_run_scripts_expand_no_expressions(name: str, document: dict[str, Any]) 
 
 
 def test_pr_workflow_checks_the_pr_against_its_base_with_full_history() -> None:
+    # Also on reviews, so that an approval turns the required check green by itself;
+    # github.base_ref is empty for review events, the event's base ref is not.
     workflow = load(WORKFLOWS / "incident-pr.yml")
-    assert set(triggers(workflow)) == {"pull_request"}
+    on = triggers(workflow)
+    assert set(on) == {"pull_request", "pull_request_review"}
+    assert on["pull_request_review"]["types"] == ["submitted", "dismissed"]
     assert workflow["concurrency"]["cancel-in-progress"] is True
     assert "pull_request.number" in workflow["concurrency"]["group"]
     checkout, *_ = steps(workflow)
     assert checkout["with"]["fetch-depth"] == 0
     check = next(s for s in steps(workflow) if "pr-check" in s.get("run", ""))
     assert '--base "origin/${BASE_REF}"' in check["run"]
-    assert check["env"]["BASE_REF"] == "${{ github.base_ref }}"
+    assert check["env"]["BASE_REF"] == "${{ github.event.pull_request.base.ref }}"
     assert "secrets.INCIDENT_OPS_TOKEN || github.token" in check["env"]["GITHUB_TOKEN"]
+
+
+def test_adoption_guide_pr_workflow_also_runs_on_reviews() -> None:
+    (workflow,) = [w for w in doc_workflows() if w["name"] == "incident-pr"]
+    on = triggers(workflow)
+    assert on["pull_request_review"]["types"] == ["submitted", "dismissed"]
+    (step,) = [s for s in steps(workflow) if s.get("with", {}).get("command") == "pr-check"]
+    assert "github.event.pull_request.base.ref" in step["with"]["args"]
+    assert "github.base_ref" not in step["with"]["args"]
 
 
 def test_sweep_runs_every_15_minutes_and_is_never_cancelled_halfway() -> None:
