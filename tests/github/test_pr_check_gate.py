@@ -320,9 +320,6 @@ waivers:
     by: "@bob"
     at: 2026-11-20T10:00:00+01:00
 """
-# Waivers may not be part of the incident model yet: the gate reads the raw front matter,
-# and base's `schema: off` keeps an unknown key from failing the run on its own.
-NO_SCHEMA = 'rules: {schema: "off"}\n'
 
 
 def _with_waiver(text: str, waiver: str = WAIVER) -> str:
@@ -332,7 +329,7 @@ def _with_waiver(text: str, waiver: str = WAIVER) -> str:
 @pytest.fixture
 def waiver_pr(make_repo, fake_github: FakeGitHub, tmp_path: Path) -> Pr:
     """The resolved SEV1 stays resolved; the PR adds a waiver to it."""
-    pr = Pr(pr_repo(make_repo, {NAME: RESOLVED}, config=NO_SCHEMA), fake_github, tmp_path)
+    pr = Pr(pr_repo(make_repo, {NAME: RESOLVED}), fake_github, tmp_path)
     pr.repo.write(NAME, _with_waiver(RESOLVED))
     push(pr, "waive the RCA")
     return pr
@@ -357,7 +354,7 @@ def test_changing_a_waiver_is_adding_one_and_keeping_one_is_not(
     make_repo, fake_github: FakeGitHub, tmp_path: Path
 ) -> None:
     base = _with_waiver(RESOLVED)
-    pr = Pr(pr_repo(make_repo, {NAME: base}, config=NO_SCHEMA), fake_github, tmp_path)
+    pr = Pr(pr_repo(make_repo, {NAME: base}), fake_github, tmp_path)
     pr.repo.write(NAME, base.replace("Billing database unavailable", "Billing DB unavailable"))
     push(pr, "retitle, waiver untouched")
     assert pr.check().code == 0
@@ -366,3 +363,13 @@ def test_changing_a_waiver_is_adding_one_and_keeping_one_is_not(
     result = pr.check()
     assert result.code == 1
     assert [f["rule"] for f in result.json()["findings"]] == ["waiver-approval"]
+
+
+def test_waiver_gate_reads_the_raw_front_matter_of_a_file_that_does_not_validate(
+    waiver_pr: Pr,
+) -> None:
+    waiver_pr.repo.write(NAME, _with_waiver(RESOLVED).replace("obligation: rca", "obligation: x"))
+    push(waiver_pr, "a waiver of nothing")
+    result = waiver_pr.check()
+    assert result.code == 1
+    assert rules(result) == [(PATH, "schema"), (PATH, "waiver-approval")]
