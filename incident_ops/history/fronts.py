@@ -22,6 +22,7 @@ import re
 from typing import Any
 
 from incident_ops.history.changes import front_of, plain
+from incident_ops.parse.source import SourceError, split_front
 from incident_ops.parse.yamltree import YamlProblem, parse
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*:(?:[ \t\r]|$)")
@@ -123,16 +124,10 @@ class Fronts:
         if raw is None or raw.startswith(b"\xef\xbb\xbf"):
             return None if raw is None else _FAILED
         try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
+            parts = split_front(raw.decode("utf-8"))
+        except (UnicodeDecodeError, SourceError):
             return None
-        lines = text.split("\n")
-        if not text.strip() or lines[0].rstrip() != "---":
-            return None
-        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
-        if end is None:
-            return None
-        body = lines[1:end]
+        body = parts.front.split("\n")[:-1]  # the front ends with its line break
         starts = [i for i, line in enumerate(body) if _KEY.match(line)]
         if not starts or not all(_blank(line) for line in body[: starts[0]]):
             return _FAILED
