@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("Aborted.", err=True)
         return 1
     except (IncidentOpsError, GateRefused) as error:
-        click.echo(f"incident-ops: {error}", err=True)
+        click.echo(f"incident-ops: {_scrub(str(error))}", err=True)
         return error.exit_code
     except BrokenPipeError:
         sys.stderr.close()
@@ -91,12 +91,19 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("INCIDENT_OPS_DEBUG"):
             raise
         click.echo(
-            f"incident-ops: internal error: {type(error).__name__}: {error}\n"
+            f"incident-ops: internal error: {type(error).__name__}: {_scrub(str(error))}\n"
             "Set INCIDENT_OPS_DEBUG=1 to see the traceback, and please report it.",
             err=True,
         )
         return 2
     return result if isinstance(result, int) else 0
+
+
+def _scrub(text: str) -> str:
+    """The last line of defence: no token reaches the terminal (imported only on errors)."""
+    from incident_ops.github.secrets import scrub
+
+    return scrub(text)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,7 +7,8 @@ with exponential backoff and jitter; rate limits (429, or 403 with a rate-limit 
 for `Retry-After` or `x-ratelimit-reset` (they were not performed, so any call may repeat);
 an ambiguous write failure (5xx, dropped connection, timeout) first asks `verify` — which
 re-lists by marker — whether the write happened, and is re-sent only if it did not.
-Total waiting is bounded by `max_wait`. The token never appears in a message we raise.
+Total waiting is bounded by `max_wait`. The token never appears in a message we raise
+(`secrets.scrub`: a server may echo it back).
 
 PyGithub is imported here only, inside `Client.__init__`: `validate` never pays for it.
 """
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from incident_ops.errors import ConfigError
+from incident_ops.github import secrets
 
 T = TypeVar("T")
 DEFAULT_API = "https://api.github.com"
@@ -51,7 +53,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str], max_wait: float | None = None) -> Settings:
         """GITHUB_TOKEN (required), GITHUB_API_URL, INCIDENT_OPS_RETRY_BASE (seconds)."""
-        token = environ.get("GITHUB_TOKEN", "").strip()
+        token = secrets.token(environ)
         if not token:
             raise ConfigError("GITHUB_TOKEN is not set: the sweep needs a token to read issues")
         base = environ.get("INCIDENT_OPS_RETRY_BASE", "1")
@@ -203,13 +205,13 @@ class Client:
 
         if isinstance(error, requests.exceptions.RequestException):
             sent = not isinstance(error, requests.exceptions.ConnectTimeout)
-            message = self.scrub(f"network error: {type(error).__name__}: {error}")
+            message = secrets.scrub(f"network error: {type(error).__name__}: {error}")
             return _Failure(message, None, retry=True, performed=None if sent else False)
         if isinstance(error, GithubException):
             status = error.status
             data = error.data if isinstance(error.data, dict) else {}
             text = str(data.get("message") or "").strip() or "no message"
-            message = self.scrub(f"HTTP {status}: {text}")
+            message = secrets.scrub(f"HTTP {status}: {text}")
             headers = {k.lower(): v for k, v in (error.headers or {}).items()}
             wait = _rate_limit_wait(status, text, headers)
             if wait is not None:
@@ -218,11 +220,6 @@ class Client:
                 return _Failure(message, status, retry=True, performed=None)
             return _Failure(message, status, retry=False, performed=False)
         raise error
-
-    def scrub(self, text: str) -> str:
-        """The text with the token blanked out, whatever library wrote it."""
-        token = self.settings.token
-        return text.replace(token, "***") if token else text
 
 
 def _rate_limit_wait(status: int, message: str, headers: dict[str, str]) -> float | None:

@@ -5,7 +5,7 @@ GITHUB_API_URL, GITHUB_REPOSITORY and GITHUB_EVENT_PATH (the `pull_request` or
 `pull_request_review` event). Only reads are made, so PyGithub's retries are safe. Team
 members need a token that may read the organisation's teams (`read:org` / a GitHub App
 with members: read); the Actions GITHUB_TOKEN cannot. The token never appears in a
-message.
+message (`github.secrets`).
 
 The event file is input like any other: it is size-capped, a nesting too deep for the
 JSON reader is a clear error, and only a positive integer (not `true`, which Python
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from incident_ops.errors import IncidentOpsError
+from incident_ops.github import secrets
 from incident_ops.prcheck.approvals import Review
 from incident_ops.prcheck.open_pulls import OpenPull, is_incident_pull
 
@@ -85,7 +86,8 @@ def pull_ref(pr: int | None, env: Mapping[str, str]) -> PullRef | str:
 
 @contextmanager
 def _api(what: str) -> Iterator[None]:
-    """Turn GitHub and network failures into one clear message (exit 2), no traceback."""
+    """Turn GitHub and network failures into one clear message (exit 2), no traceback;
+    GitHub's message is scrubbed: a server may echo the Authorization header."""
     from github import GithubException
     from requests import RequestException
 
@@ -96,9 +98,8 @@ def _api(what: str) -> Iterator[None]:
         hint = ""
         if error.status in (401, 403, 404) and what.startswith("members of"):
             hint = " (the token must be allowed to read the organisation's teams: read:org)"
-        raise IncidentOpsError(
-            f"GitHub API error reading {what}: {error.status} {message or ''}".rstrip() + hint
-        ) from None
+        text = f"GitHub API error reading {what}: {error.status} {message or ''}".rstrip()
+        raise IncidentOpsError(secrets.scrub(text + hint)) from None
     except RequestException as error:
         raise IncidentOpsError(
             f"cannot reach GitHub reading {what}: {type(error).__name__}"
@@ -149,7 +150,7 @@ class GitHubPull:
 
 def connect(pr: int | None, env: Mapping[str, str]) -> GitHubPull | str:
     """The PR on GitHub, or the reason it cannot be read (no token, no PR number)."""
-    token = env.get("GITHUB_TOKEN")
+    token = secrets.token(env)
     if not token:
         return "GITHUB_TOKEN is not set"
     ref = pull_ref(pr, env)
