@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import os
+import re
 
 import click
 
 from incident_ops.commands.common import load, now_in, now_option, root_option
+
+# A GitHub login (letters, digits, inner hyphens), or an app's bot login `<slug>[bot]`.
+LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?")
+
+
+def _login(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if not LOGIN.fullmatch(value):
+        raise click.BadParameter(f"{value!r} is not a GitHub login such as my-app[bot]")
+    return value
 
 
 @click.command("sweep")
@@ -17,34 +30,57 @@ from incident_ops.commands.common import load, now_in, now_option, root_option
     type=click.FloatRange(min=0),
     default=300.0,
     show_default=True,
-    help="Seconds the run may spend waiting on retries and rate limits in total.",
+    help="Seconds the run may spend waiting on GitHub in total: answers, timed-out "
+    "requests, retries and rate limits. Then it stops (exit 1); the next run goes on.",
+)
+@click.option(
+    "--bot-login",
+    envvar="INCIDENT_OPS_BOT_LOGIN",
+    show_envvar=True,
+    callback=_login,
+    metavar="LOGIN",
+    help="The bot's login when the token is a GitHub App's, which cannot ask GitHub who it "
+    "is: `<app-slug>[bot]` (default for such tokens: github-actions[bot], the Actions "
+    "GITHUB_TOKEN). Only issues and comments by the bot count.",
 )
 @now_option
 @root_option
-def sweep(dry_run: bool, commit: bool, max_wait: float, now: str | None, root: str | None) -> int:
+def sweep(
+    dry_run: bool,
+    commit: bool,
+    max_wait: float,
+    bot_login: str | None,
+    now: str | None,
+    root: str | None,
+) -> int:
     """Make GitHub match the incidents: an issue per required department and per
     prevention action, a comment per breached deadline, issues closed when done.
 
-    Issues are found again by hidden markers, so running it twice changes nothing the
-    second time. Reads GITHUB_TOKEN (required) and GITHUB_API_URL. Exit 1 if any repo or
-    write failed, 2 on a usage or configuration error.
+    Issues are found again by the reference in the incident file or by hidden markers,
+    counted only in issues and comments the bot itself wrote, so running it twice changes
+    nothing the second time. Reads GITHUB_TOKEN (required) and GITHUB_API_URL. Exit 1 if
+    any repo or write failed or --max-wait ran out, 2 on a usage or configuration error.
 
     \b
     Examples:
       incident-ops sweep --dry-run
       incident-ops sweep --commit
+      incident-ops sweep --bot-login incident-ops-app[bot]
       incident-ops sweep --now 2026-11-20T12:00:00+01:00
     """
-    from incident_ops.github import summary
+    from incident_ops.github import secrets, summary
     from incident_ops.github.client import Client, Settings
     from incident_ops.github.run import sweep as run_sweep
     from incident_ops.output.step_summary import write_step_summary
 
     settings = Settings.from_env(os.environ, max_wait=max_wait)
     repo, policy = load(root)
-    result = run_sweep(repo, policy, now_in(policy, now), Client(settings), dry_run, commit)
-    click.echo(summary.text(result.outcome, result.skipped, result.totals), nl=False)
-    write_step_summary(summary.markdown(result.outcome, result.skipped, result.totals))
+    client = Client(settings)
+    result = run_sweep(repo, policy, now_in(policy, now), client, dry_run, commit, bot_login)
+    text = summary.text(result.outcome, result.skipped, result.totals)
+    click.echo(secrets.scrub(text), nl=False)
+    markdown = summary.markdown(result.outcome, result.skipped, result.totals)
+    write_step_summary(secrets.scrub(markdown))
     return 1 if result.failed else 0
 
 

@@ -1,15 +1,20 @@
-"""PyGithub behind our own retry: counted calls, backoff, rate limits, no blind re-POSTs.
+"""GitHub's REST API through PyGithub's requester, behind our own retry and time budget.
 
 PyGithub's default `GithubRetry` re-sends a POST after a 5xx; when GitHub did create the
 issue but the answer was lost, that makes a duplicate. So PyGithub runs with `retry=None`
-and every call goes through `Client._call`: reads are retried on 5xx / connection errors
-with exponential backoff and jitter; rate limits (429, or 403 with a rate-limit answer) wait
-for `Retry-After` or `x-ratelimit-reset` (they were not performed, so any call may repeat);
-an ambiguous write failure (5xx, dropped connection, timeout) first asks `verify` — which
-re-lists by marker — whether the write happened, and is re-sent only if it did not.
-Total waiting is bounded by `max_wait`. The token never appears in a message we raise
-(`secrets.scrub`: a server may echo it back).
+and every request goes through `Client._call`: reads are retried on 5xx / connection
+errors with exponential backoff and jitter; rate limits (429, or 403 with a rate-limit
+answer) wait for `Retry-After` or `x-ratelimit-reset` (they were not performed, so any call
+may repeat); an ambiguous write failure (5xx, dropped connection, timeout) first asks
+`verify` — which lists again — whether the write happened, and is re-sent only if not.
 
+`max_wait` bounds all the time spent waiting on GitHub: answers, requests that time out,
+back-offs and rate-limit waits together. Each request may take what is left of it (at most
+`timeout`); once it is used up, or a wait would not fit, `OutOfTime` ends the run. Messages
+go through `secrets.scrub`: a server may echo the token back.
+
+Requests are plain JSON (`Requester.requestJsonAndCheck`), so the sweep sees exactly what
+GitHub answered — authors included — and no lazy object fetches itself behind our back.
 PyGithub is imported here only, inside `Client.__init__`: `validate` never pays for it.
 """
 
@@ -19,10 +24,14 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import quote
 
 from incident_ops.errors import ConfigError
 from incident_ops.github import secrets
+
+if TYPE_CHECKING:
+    from github.Requester import Requester
 
 T = TypeVar("T")
 DEFAULT_API = "https://api.github.com"
@@ -48,7 +57,7 @@ class Settings:
     base_delay: float = 1.0
     max_wait: float = 300.0
     attempts: int = 6
-    timeout: int = 30
+    timeout: int = 30  # seconds one request may take at most
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], max_wait: float | None = None) -> Settings:
@@ -77,10 +86,15 @@ class ApiError(Exception):
         self.status = status
 
 
+class OutOfTime(ApiError):
+    """`max_wait` is used up: no further request is made, the run ends here."""
+
+
 @dataclass
 class IssueView:
-    """What the sweep needs of an issue, plus PyGithub's object to act on it."""
+    """What the sweep needs of an issue, as GitHub answered it."""
 
+    repo: str
     number: int
     title: str
     body: str
@@ -88,7 +102,13 @@ class IssueView:
     assignees: tuple[str, ...]
     open: bool
     comments: int
-    handle: Any = field(repr=False, compare=False)
+    author: str  # the login that opened it
+
+
+@dataclass(frozen=True)
+class CommentView:
+    author: str
+    body: str
 
 
 @dataclass
@@ -101,40 +121,54 @@ class _Failure:
 
 
 class Client:
-    """One GitHub connection; `calls` counts HTTP requests (attempts), `writes` the writes."""
+    """One GitHub connection; `calls` counts HTTP requests (attempts), `writes` the writes,
+    `spent` the seconds waited on GitHub so far."""
 
     def __init__(
         self,
         settings: Settings,
         sleep: Callable[[float], None] = time.sleep,
         per_page: int = 100,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         from github import Auth, Github
 
-        self.settings, self.sleep, self.per_page = settings, sleep, per_page
+        self.settings, self.sleep, self.per_page, self.clock = settings, sleep, per_page, clock
         self.calls = self.writes = 0
-        self.waited = 0.0
-        self._gh = Github(
+        self.spent = 0.0
+        self._requester: Requester = Github(
             base_url=settings.api_url,
             auth=Auth.Token(settings.token),
             retry=None,
-            timeout=int(settings.timeout),
+            timeout=settings.timeout,
             per_page=per_page,
-            lazy=True,
             seconds_between_requests=None,
             seconds_between_writes=None,
-        )
+        ).requester
+        self._short: Requester | None = None  # for the budget's last seconds
 
     # ---- operations (each attempt is one HTTP request) -----------------------------------
-    def list_issues(self, repo: str, label: str) -> list[IssueView]:
-        """Every issue (open and closed, no pull requests) carrying the bot label."""
-        pages = self._gh.get_repo(repo).get_issues(state="all", labels=[label])
-        found = self._pages(pages.get_page)
-        # html_url, not pull_request: an absent attribute makes a lazy object fetch itself
-        return [_view(i) for i in found if "/pull/" not in (i.html_url or "")]
+    def whoami(self) -> str | None:
+        """The token's login; None for a GitHub App's installation token (Actions'
+        GITHUB_TOKEN included), which GitHub refuses GET /user with a 403."""
+        try:
+            _, data = self._request("GET", "/user")
+        except OutOfTime:
+            raise
+        except ApiError as error:
+            if error.status == 403:
+                return None
+            raise
+        return str(data.get("login") or "") or None
 
-    def list_comments(self, issue: IssueView) -> list[str]:
-        return [c.body or "" for c in self._pages(issue.handle.get_comments().get_page)]
+    def list_issues(self, repo: str, creator: str) -> list[IssueView]:
+        """Every issue `creator` opened in `repo` (open and closed, no pull requests)."""
+        found = self._pages(f"{_repo_path(repo)}/issues", {"state": "all", "creator": creator})
+        return [_view(repo, item) for item in found if "pull_request" not in item]
+
+    def list_comments(self, issue: IssueView) -> list[CommentView]:
+        found = self._pages(f"{_issue_path(issue)}/comments", {})
+        return [CommentView(_login(item.get("user")), item.get("body") or "") for item in found]
 
     def create_issue(
         self,
@@ -142,40 +176,64 @@ class Client:
         fields: dict[str, Any],
         verify: Callable[[], IssueView | None],
     ) -> IssueView:
-        handle = self._gh.get_repo(repo)
-        return self._call(lambda: _view(handle.create_issue(**fields)), write=True, verify=verify)
+        url = f"{_repo_path(repo)}/issues"
+        _, data = self._request("POST", url, body=fields, write=True, verify=verify)
+        return data if isinstance(data, IssueView) else _view(repo, data)
 
     def edit_issue(self, issue: IssueView, **fields: Any) -> None:
-        self._call(lambda: issue.handle.edit(**fields), write=True)  # PATCH: safe to re-send
+        self._request("PATCH", _issue_path(issue), body=fields, write=True)  # safe to re-send
 
     def create_comment(self, issue: IssueView, body: str, verify: Callable[[], bool]) -> None:
-        self._call(lambda: issue.handle.create_comment(body), write=True, verify=verify)
+        url = f"{_issue_path(issue)}/comments"
+        self._request("POST", url, body={"body": body}, write=True, verify=verify)
 
     # ---- machinery -----------------------------------------------------------------------
-    def _pages(self, get_page: Callable[[int], list[T]]) -> list[T]:
-        items: list[T] = []
-        page = 0
+    def _request(
+        self,
+        verb: str,
+        url: str,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+        write: bool = False,
+        verify: Callable[[], Any] | None = None,
+    ) -> tuple[dict[str, Any], Any]:
+        """(headers, JSON) of one request, or (which verify found) (empty headers, outcome)."""
+
+        def send(requester: Requester) -> tuple[dict[str, Any], Any]:
+            return requester.requestJsonAndCheck(verb, url, parameters=params, input=body)
+
+        outcome = self._call(send, write, verify)
+        return outcome if isinstance(outcome, tuple) else ({}, outcome)
+
+    def _pages(self, url: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        page = 1
         while True:
-            chunk = self._call(lambda p=page: get_page(p))  # type: ignore[misc]
+            query = {**params, "per_page": self.per_page, "page": page}
+            headers, chunk = self._request("GET", url, query)
             items += chunk
-            if len(chunk) < self.per_page:
+            if not chunk or 'rel="next"' not in headers.get("link", ""):
                 return items
             page += 1
 
     def _call(
         self,
-        fn: Callable[[], T],
+        fn: Callable[[Requester], T],
         write: bool = False,
         verify: Callable[[], Any] | None = None,
     ) -> T:
         """Run one request with retries; an ambiguous write is verified before it is re-sent."""
         for attempt in range(self.settings.attempts):
+            requester = self._requester_for_what_is_left()
             self.calls += 1
             self.writes += write
+            started = self.clock()
             try:
-                return fn()
+                return fn(requester)
             except Exception as error:  # classified below; unknown errors are re-raised
                 failure = self._classify(error)
+            finally:
+                self.spent += self.clock() - started
             if not failure.retry or attempt + 1 == self.settings.attempts:
                 raise ApiError(failure.message, failure.status)
             self._wait(failure, attempt)
@@ -185,19 +243,43 @@ class Client:
                     return outcome  # type: ignore[no-any-return]
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _requester_for_what_is_left(self) -> Requester:
+        """The usual requester, or in the budget's last seconds one whose timeout is what is
+        left; OutOfTime when nothing is."""
+        from github.Requester import Requester
+
+        left = self.settings.max_wait - self.spent
+        if left <= 0:
+            raise OutOfTime(self._gave_up())
+        if left >= self.settings.timeout:
+            return self._requester
+        if self._short is not None:
+            self._short.close()
+        self._short = Requester(**{**self._requester.kwargs, "timeout": left})  # float: fine
+        return self._short
+
     def _wait(self, failure: _Failure, attempt: int) -> None:
         if failure.wait is not None:
             delay = failure.wait
         else:
             delay = self.settings.base_delay * 2**attempt * (0.5 + random.random() / 2)
-        if self.waited + delay > self.settings.max_wait:
-            raise ApiError(
-                f"{failure.message} (gave up: waiting {delay:.0f}s more would exceed "
-                f"--max-wait {self.settings.max_wait:.0f}s)",
-                failure.status,
+        if self.spent >= self.settings.max_wait:
+            raise OutOfTime(self._gave_up(failure.message))
+        if self.spent + delay > self.settings.max_wait:
+            raise OutOfTime(
+                f"gave up: waiting {delay:.0f} s more would exceed --max-wait "
+                f"{self.settings.max_wait:g} s; the rest is left for the next run "
+                f"(last error: {failure.message})"
             )
-        self.waited += delay
+        self.spent += delay
         self.sleep(delay)
+
+    def _gave_up(self, last: str | None = None) -> str:
+        text = (
+            f"gave up: {self.settings.max_wait:g} s of waiting on GitHub (--max-wait) used up; "
+            "the rest is left for the next run"
+        )
+        return f"{text} (last error: {last})" if last else text
 
     def _classify(self, error: Exception) -> _Failure:
         import requests
@@ -243,14 +325,29 @@ def _rate_limit_wait(status: int, message: str, headers: dict[str, str]) -> floa
     return SECONDARY_WAIT
 
 
-def _view(issue: Any) -> IssueView:
+def _repo_path(repo: str) -> str:
+    return "/repos/" + quote(repo, safe="/")
+
+
+def _issue_path(issue: IssueView) -> str:
+    return f"{_repo_path(issue.repo)}/issues/{issue.number}"
+
+
+def _login(user: Any) -> str:
+    return str(user.get("login") or "") if isinstance(user, dict) else ""
+
+
+def _view(repo: str, data: dict[str, Any]) -> IssueView:
+    found = data.get("labels") or []
+    labels = [lb.get("name", "") if isinstance(lb, dict) else str(lb) for lb in found]
     return IssueView(
-        number=issue.number,
-        title=issue.title or "",
-        body=issue.body or "",
-        labels=tuple(label.name for label in issue.labels),
-        assignees=tuple(user.login for user in issue.assignees),
-        open=issue.state == "open",
-        comments=issue.comments or 0,
-        handle=issue,
+        repo=repo,
+        number=int(data["number"]),
+        title=data.get("title") or "",
+        body=data.get("body") or "",
+        labels=tuple(labels),
+        assignees=tuple(_login(user) for user in data.get("assignees") or []),
+        open=data.get("state") == "open",
+        comments=int(data.get("comments") or 0),
+        author=_login(data.get("user")),
     )

@@ -3,6 +3,8 @@
 A marker is an HTML comment GitHub does not render, e.g.
 `<!-- incident-ops:INC-2026-0042:department:platform -->`. Titles are for humans and
 may be edited; search is eventually consistent; the marker in the body is the identity.
+A marker counts only where the bot's own identity wrote it (see `sweep`): anyone who can
+comment can paste one.
 """
 
 from __future__ import annotations

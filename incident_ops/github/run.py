@@ -39,14 +39,16 @@ def sweep(
     client: Client,
     dry_run: bool = False,
     commit: bool = False,
+    bot_login: str | None = None,
 ) -> SweepResult:
     """Make GitHub match the incidents of `repo` as of `now`; record issue references in
-    the files (and commit them with `commit`) unless `dry_run`."""
+    the files (and commit them with `commit`) unless `dry_run`. `bot_login` names the bot
+    when the token cannot say who it is (a GitHub App's; see `sweep.identify`)."""
     loaded = Workspace(repo).load()
     skipped = [f"{r.path}: not a valid incident (run validate)" for r in loaded.skipped]
     incidents = [(r.path, r.incident) for r in loaded.records if r.incident is not None]
     plan = build_plan(incidents, policy, now)
-    outcome = apply(plan, client, dry_run=dry_run)
+    outcome = apply(plan, client, dry_run=dry_run, bot_login=bot_login)
     written, changed = 0, list[str]()
     if not dry_run:
         written, changed = records.record(repo.root, outcome.refs)
@@ -54,10 +56,11 @@ def sweep(
             records.commit(repo.root, changed)
     totals = Totals(
         calls=client.calls,
-        writes=len(outcome.lines) if dry_run else client.writes,  # a dry run: one a line
+        writes=outcome.writes if dry_run else client.writes,
         recorded=written,
         files=len(changed),
         committed=commit and bool(changed),
         dry_run=dry_run,
+        bot=outcome.bot,
     )
     return SweepResult(plan, outcome, totals, plan.skipped + skipped)

@@ -17,6 +17,7 @@ class Totals:
     files: int
     committed: bool
     dry_run: bool
+    bot: str | None = None  # whose issues and comments count
 
 
 def text(outcome: Outcome, skipped: list[str], totals: Totals) -> str:
@@ -52,6 +53,8 @@ def _footer(totals: Totals) -> list[str]:
         lines.append(
             f"recorded {totals.recorded} issue reference(s) in {totals.files} file(s){how}"
         )
+    if totals.bot:
+        lines.append(f"bot login: {totals.bot}")
     verb = "would write" if totals.dry_run else "writes"
     lines.append(f"GitHub API calls: {totals.calls} ({verb}: {totals.writes})")
     return lines

@@ -1,10 +1,20 @@
-"""Make GitHub match a Plan, idempotently: find by marker, create what is missing, once.
+"""Make GitHub match a Plan, idempotently: find the bot's own issues again, create what is
+missing, once.
 
-Per repo: list the bot-labelled issues once (all states, 100 a page) and index them by
-marker; create, update or close only what differs; list an issue's comments only when a
-comment might be needed and the issue has any. A second run makes no write. A run that
-died after any write and is run again ends in the state of one clean run: everything is
-found again by marker, and an ambiguous create is verified by re-listing (see `client`).
+Whose markers count (SPEC §7): only those in issues and comments the bot's own identity
+wrote — the token's user (`GET /user`), or for a GitHub App's installation token, which
+may not ask, the bot login (`--bot-login`, default `github-actions[bot]`). Anyone who can
+comment or open an issue can paste a marker; such copies are ignored.
+
+Per repo the bot's issues are listed once (`creator=` the bot, all states, 100 a page;
+labels play no part, so a removed label is put back). An issue is found by the reference
+the incident file records (`escalations[].issue`, `actions[].issue`) when that names one of
+the bot's issues, else by its marker among them, and only then created; a marker or label
+a person removed is restored on the same issue.
+
+An issue's comments are listed only when a comment might be needed and it has any. A run
+that died after any write and is run again ends in the state of one clean run (an
+ambiguous create or comment is verified by listing again, see `client`).
 
 The sweep never reopens an issue a human closed, and only adds labels (humans may add
 their own); it rewrites title and body, which belong to the incident file.
@@ -15,9 +25,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from incident_ops.errors import ConfigError
 from incident_ops.github import markers
-from incident_ops.github.client import ApiError, Client, IssueView
-from incident_ops.github.plan import BOT_LABEL, CommentSpec, IssueSpec, Plan, Record
+from incident_ops.github.client import ApiError, Client, IssueView, OutOfTime
+from incident_ops.github.plan import CommentSpec, IssueSpec, Plan, Record
+
+DEFAULT_BOT_LOGIN = "github-actions[bot]"  # the Actions GITHUB_TOKEN's identity
 
 
 @dataclass
@@ -36,69 +49,139 @@ class Outcome:
     lines: list[str] = field(default_factory=list)  # what was (or would be) done
     failures: list[str] = field(default_factory=list)
     refs: list[tuple[Record, str]] = field(default_factory=list)  # to record in files
+    bot: str | None = None  # whose issues and comments count
+    writes: int = 0  # writes made (or, in a dry run, that would be)
 
     def tally(self, repo: str) -> Tally:
         return self.tallies.setdefault(repo, Tally())
 
 
-def apply(plan: Plan, client: Client, dry_run: bool = False) -> Outcome:
-    """Apply the plan repo by repo; a failing repo is reported and the rest go on."""
+class _Stopped(Exception):
+    """The time budget ran out; the failure is recorded, the run ends."""
+
+
+def identify(client: Client, bot_login: str | None) -> str:
+    """Whose markers count: the token's user, or for an app's token the given bot login."""
+    login = client.whoami()
+    if login is None:
+        return bot_login or DEFAULT_BOT_LOGIN
+    if bot_login and bot_login.lower() != login.lower():
+        raise ConfigError(f"--bot-login {bot_login}: the token acts as {login}, not {bot_login}")
+    return login
+
+
+def apply(
+    plan: Plan, client: Client, dry_run: bool = False, bot_login: str | None = None
+) -> Outcome:
+    """Apply the plan repo by repo; a failing repo is reported and the rest go on, until
+    the time budget (`--max-wait`) runs out."""
     outcome = Outcome()
+    try:
+        outcome.bot = identify(client, bot_login)
+    except ApiError as error:
+        outcome.failures.append(f"cannot tell who the token is (GET /user): {error}")
+        return outcome
     for repo in plan.repos():
         issues = [s for s in plan.issues if s.repo == repo]
         comments = [c for c in plan.comments if c.repo == repo]
-        _RepoSweep(repo, client, outcome, dry_run).run(issues, comments)
+        try:
+            _RepoSweep(repo, client, outcome, dry_run, outcome.bot).run(issues, comments)
+        except _Stopped:
+            break
     return outcome
 
 
+def _same(login: str, other: str) -> bool:
+    return login.lower() == other.lower()
+
+
+def _referenced(spec: IssueSpec, repo: str) -> int | None:
+    """The issue number the incident file records for this spec, if it is in `repo`."""
+    current = (spec.record.current or "") if spec.record else ""
+    where, _, number = current.strip().rpartition("#")
+    return int(number) if _same(where, repo) and number.isdigit() else None
+
+
 class _RepoSweep:
-    def __init__(self, repo: str, client: Client, outcome: Outcome, dry_run: bool) -> None:
+    def __init__(
+        self, repo: str, client: Client, outcome: Outcome, dry_run: bool, bot: str
+    ) -> None:
         self.repo, self.client, self.outcome, self.dry_run = repo, client, outcome, dry_run
+        self.bot = bot
         self.tally = outcome.tally(repo)
-        self.found: dict[str, IssueView] = {}
-        self.planned: set[str] = set()  # markers a dry run would create
-        self.comment_markers: dict[int, set[str]] = {}
+        self.by_number: dict[int, IssueView] = {}  # the bot's issues
+        self.by_marker: dict[str, IssueView] = {}
+        self.claimed: set[int] = set()  # issues a spec of this run resolved to
+        self.said: dict[int, set[str]] = {}  # markers in the bot's comments, once listed
 
     def run(self, issues: list[IssueSpec], comments: list[CommentSpec]) -> None:
         try:
-            self.found = self._index()
+            self._list()
         except ApiError as error:
             self.tally.failed += len(issues) + len(comments)
             self._fail(f"{self.repo}: cannot list issues: {error}")
+            if isinstance(error, OutOfTime):
+                raise _Stopped from None
             return
-        for spec in issues:
-            self._guard(spec.marker, lambda s=spec: self._issue(s))  # type: ignore[misc]
+        notes: dict[str, list[CommentSpec]] = {}
         for comment in comments:
-            self._guard(comment.marker, lambda c=comment: self._breach(c))  # type: ignore[misc]
+            notes.setdefault(comment.issue_marker, []).append(comment)
+        for spec in issues:
+            self._guard(spec.marker, lambda s=spec: self._issue(s, notes.get(s.marker, [])))  # type: ignore[misc]
+
+    # ---- finding the bot's issues ----------------------------------------------------------
+    def _list(self) -> None:
+        """The bot's issues by number and by marker; with duplicates the oldest wins."""
+        views = sorted(self.client.list_issues(self.repo, self.bot), key=lambda v: v.number)
+        mine = [v for v in views if _same(v.author, self.bot)]  # GitHub filtered; we check
+        self.by_number = {v.number: v for v in mine}
+        self.by_marker = {}
+        for view in mine:
+            for key in markers.found_in(view.body):
+                self.by_marker.setdefault(key, view)
+
+    def _find(self, spec: IssueSpec) -> IssueView | None:
+        """By the reference in the incident file, if it names one of the bot's issues that
+        is not another spec's; else by marker."""
+        number = _referenced(spec, self.repo)
+        view = self.by_number.get(number) if number is not None else None
+        if view is not None and view.number not in self.claimed:
+            keys = markers.found_in(view.body)
+            if spec.marker in keys or not keys:  # its own marker, or a person removed it
+                return view
+        view = self.by_marker.get(spec.marker)
+        return view if view is not None and view.number not in self.claimed else None
+
+    def _refind(self, spec: IssueSpec) -> IssueView | None:
+        self._list()
+        return self.by_marker.get(spec.marker)
 
     # ---- issues --------------------------------------------------------------------------
-    def _index(self) -> dict[str, IssueView]:
-        """Our issues by marker; with duplicates (a human copied one) the oldest wins."""
-        found: dict[str, IssueView] = {}
-        for view in sorted(self.client.list_issues(self.repo, BOT_LABEL), key=lambda v: v.number):
-            for key in markers.found_in(view.body):
-                found.setdefault(key, view)
-        return found
-
-    def _issue(self, spec: IssueSpec) -> None:
-        view = self.found.get(spec.marker)
+    def _issue(self, spec: IssueSpec, notes: list[CommentSpec]) -> None:
+        view = self._find(spec)
         if view is None:
             if spec.create:
-                self._create(spec)
+                self._create(spec, notes)
             return
+        self.claimed.add(view.number)
         self._record(spec, view)
-        if spec.open:
+        if spec.open and view.open:
+            self._notes(view, notes)
             self._update(spec, view)
         elif view.open:
             self._close(spec, view)
-        else:
+        else:  # closed, or closed by a human while the incident is open: leave it closed
             self.tally.unchanged += 1
 
-    def _create(self, spec: IssueSpec) -> None:
+    def _create(self, spec: IssueSpec, notes: list[CommentSpec]) -> None:
+        self._write()
         if self.dry_run:
             self._line(f"create {self.repo}: {spec.title}")
             self.tally.created += 1
-            self.planned.add(spec.marker)
+            for note in notes:
+                self._write()
+                self._line(f"comment {self.repo} (new issue): {note.marker}")
+                self.tally.commented += 1
             return
         fields = {
             "title": spec.title,
@@ -107,19 +190,24 @@ class _RepoSweep:
             "assignees": list(spec.assignees),
         }
         view = self.client.create_issue(self.repo, fields, verify=lambda: self._refind(spec))
-        self.found[spec.marker] = view
+        self._check_author(view)
+        self.claimed.add(view.number)
         self._line(f"create {self.repo}#{view.number}: {spec.title}")
         self.tally.created += 1
         self._record(spec, view)
+        self._notes(view, notes)
 
-    def _refind(self, spec: IssueSpec) -> IssueView | None:
-        self.found = self._index()
-        return self.found.get(spec.marker)
+    def _check_author(self, view: IssueView) -> None:
+        """A wrong bot login would make every sweep miss its issues and open them again."""
+        if view.author and not _same(view.author, self.bot):
+            raise ConfigError(
+                f"{self.repo}#{view.number} was created as {view.author}, not {self.bot}, "
+                f"so later sweeps would not find it: run the sweep with --bot-login "
+                f"{view.author} (or set INCIDENT_OPS_BOT_LOGIN={view.author})"
+            )
 
     def _update(self, spec: IssueSpec, view: IssueView) -> None:
-        if not view.open:  # closed by a human while the incident is open: leave it closed
-            self.tally.unchanged += 1
-            return
+        """Title, body and missing labels (a removed marker or label comes back here)."""
         changes: dict[str, object] = {}
         if view.title != spec.title:
             changes["title"] = spec.title
@@ -134,6 +222,7 @@ class _RepoSweep:
             return
         self._line(f"update {self.repo}#{view.number} ({', '.join(changes)}): {spec.title}")
         self.tally.updated += 1
+        self._write()
         if not self.dry_run:
             self.client.edit_issue(view, **changes)
 
@@ -142,6 +231,7 @@ class _RepoSweep:
             self._comment(view, markers.found_in(spec.close_comment)[0], spec.close_comment)
         self._line(f"close {self.repo}#{view.number}: {view.title}")
         self.tally.closed += 1
+        self._write()
         if not self.dry_run:
             reason = spec.state_reason or "completed"
             self.client.edit_issue(view, state="closed", state_reason=reason)
@@ -152,46 +242,51 @@ class _RepoSweep:
             self.outcome.refs.append((spec.record, ref))
 
     # ---- comments ------------------------------------------------------------------------
-    def _breach(self, comment: CommentSpec) -> None:
-        view = self.found.get(comment.issue_marker)
-        if view is None:
-            if comment.issue_marker in self.planned:
-                self._line(f"comment {self.repo} (new issue): {comment.marker}")
-                self.tally.commented += 1
-            return  # its issue failed (already counted) or was not to be created
-        if view.open:
-            self._comment(view, comment.marker, comment.body)
+    def _notes(self, view: IssueView, notes: list[CommentSpec]) -> None:
+        """Post the breach comments not posted yet (each failing on its own)."""
+        for note in notes:
+            self._guard(note.marker, lambda n=note: self._comment(view, n.marker, n.body))  # type: ignore[misc]
 
     def _comment(self, view: IssueView, marker: str, body: str) -> None:
-        if marker in self._markers_on(view):
+        if marker in self._said_on(view):
             return
         self._line(f"comment {self.repo}#{view.number}: {marker}")
         self.tally.commented += 1
-        if self.dry_run:
-            return
-        self.client.create_comment(view, body, verify=lambda: marker in self._relist(view))
-        self.comment_markers[view.number].add(marker)
-        view.comments += 1
+        self._write()
+        if not self.dry_run:
+            self.client.create_comment(view, body, verify=lambda: marker in self._relist(view))
+            self.said[view.number].add(marker)
+            view.comments += 1
 
-    def _markers_on(self, view: IssueView) -> set[str]:
-        if view.number not in self.comment_markers:
-            bodies = self.client.list_comments(view) if view.comments else []
-            self.comment_markers[view.number] = set(markers.found_in_all(bodies))
-        return self.comment_markers[view.number]
+    def _said_on(self, view: IssueView) -> set[str]:
+        """Markers in the bot's own comments on `view` (listed once, if it has comments)."""
+        if view.number not in self.said:
+            self.said[view.number] = self._bots_markers(view) if view.comments else set()
+        return self.said[view.number]
 
     def _relist(self, view: IssueView) -> set[str]:
-        self.comment_markers[view.number] = set(
-            markers.found_in_all(self.client.list_comments(view))
-        )
-        return self.comment_markers[view.number]
+        self.said[view.number] = self._bots_markers(view)
+        return self.said[view.number]
+
+    def _bots_markers(self, view: IssueView) -> set[str]:
+        comments = self.client.list_comments(view)
+        mine = [c.body for c in comments if _same(c.author, self.bot)]
+        return set(markers.found_in_all(mine))
 
     # ---- reporting -----------------------------------------------------------------------
     def _guard(self, what: str, step: Callable[[], None]) -> None:
         try:
             step()
+        except _Stopped:
+            raise
         except ApiError as error:
             self.tally.failed += 1
             self._fail(f"{self.repo}: {what}: {error}")
+            if isinstance(error, OutOfTime):
+                raise _Stopped from None
+
+    def _write(self) -> None:
+        self.outcome.writes += 1
 
     def _line(self, text: str) -> None:
         self.outcome.lines.append(("would " if self.dry_run else "") + text)
