@@ -5,6 +5,13 @@ A marker is an HTML comment GitHub does not render, e.g.
 may be edited; search is eventually consistent; the marker in the body is the identity.
 A marker counts only where the bot's own identity wrote it (see `sweep`): anyone who can
 comment can paste one.
+
+The bot's issue body also records the markers of the comments posted on it, in one hidden
+block after the text, so a sweep need not list comments to know what it said already:
+
+    <!-- incident-ops:posted
+    incident-ops:INC-2026-0042:breach:escalate:executives
+    -->
 """
 
 from __future__ import annotations
@@ -49,3 +56,24 @@ def found_in(body: str | None) -> list[str]:
 def found_in_all(bodies: list[str]) -> list[str]:
     """Every marker key in several bodies (an issue's comments)."""
     return [key for body in bodies for key in found_in(body)]
+
+
+# ---- the record of posted markers, kept in the bot's own issue body ----------------------
+POSTED = f"{PREFIX}:posted"
+_POSTED = re.compile(r"<!--\s*incident-ops:posted\s(.*?)-->", re.DOTALL)
+
+
+def posted_block(keys: set[str]) -> str:
+    """The hidden block listing the marker keys of the comments posted on an issue."""
+    return "\n".join([f"<!-- {POSTED}", *sorted(keys), "-->"])
+
+
+def posted_in(body: str | None) -> set[str]:
+    """The marker keys a body's record block(s) list (trust it only in the bot's issue)."""
+    blocks = _POSTED.findall(body or "")
+    return {k for block in blocks for k in block.split() if k.startswith(PREFIX + ":")}
+
+
+def with_posted(body: str, keys: set[str]) -> str:
+    """`body` followed by the record of `keys` (none: the body alone)."""
+    return f"{body}\n\n{posted_block(keys)}" if keys else body

@@ -12,9 +12,12 @@ the incident file records (`escalations[].issue`, `actions[].issue`) when that n
 the bot's issues, else by its marker among them, and only then created; a marker or label
 a person removed is restored on the same issue.
 
-An issue's comments are listed only when a comment might be needed and it has any. A run
-that died after any write and is run again ends in the state of one clean run (an
-ambiguous create or comment is verified by listing again, see `client`).
+The markers of the comments posted on an issue are recorded in its body (`markers.
+posted_block`), written after the comments. A comment is needed only when its marker is not
+recorded, and only then are the issue's comments listed: the record may be stale after a
+crash between the comment and the body. So a sweep with nothing new to say reads the issue
+lists only, and one that died after any write and is run again ends in the state of one
+clean run (an ambiguous create or comment is verified by listing again, see `client`).
 
 The sweep never reopens an issue a human closed, and only adds labels (humans may add
 their own); it rewrites title and body, which belong to the incident file.
@@ -113,6 +116,7 @@ class _RepoSweep:
         self.by_marker: dict[str, IssueView] = {}
         self.claimed: set[int] = set()  # issues a spec of this run resolved to
         self.said: dict[int, set[str]] = {}  # markers in the bot's comments, once listed
+        self.posted: dict[int, set[str]] = {}  # the record each issue's body should hold
 
     def run(self, issues: list[IssueSpec], comments: list[CommentSpec]) -> None:
         try:
@@ -182,6 +186,8 @@ class _RepoSweep:
                 self._write()
                 self._line(f"comment {self.repo} (new issue): {note.marker}")
                 self.tally.commented += 1
+            if notes:
+                self._write()  # the record of those comments in the body
             return
         fields = {
             "title": spec.title,
@@ -196,6 +202,7 @@ class _RepoSweep:
         self.tally.created += 1
         self._record(spec, view)
         self._notes(view, notes)
+        self._update(spec, view, fresh=True)
 
     def _check_author(self, view: IssueView) -> None:
         """A wrong bot login would make every sweep miss its issues and open them again."""
@@ -206,29 +213,40 @@ class _RepoSweep:
                 f"{view.author} (or set INCIDENT_OPS_BOT_LOGIN={view.author})"
             )
 
-    def _update(self, spec: IssueSpec, view: IssueView) -> None:
-        """Title, body and missing labels (a removed marker or label comes back here)."""
+    def _update(self, spec: IssueSpec, view: IssueView, fresh: bool = False) -> None:
+        """Title, body (with the record of posted markers) and missing labels; `fresh`: an
+        issue created this run, where only the record can differ."""
+        record = self.posted.get(view.number, markers.posted_in(view.body))
         changes: dict[str, object] = {}
+        shown: list[str] = []  # what a person would see change
         if view.title != spec.title:
             changes["title"] = spec.title
-        if view.body != spec.body:
-            changes["body"] = spec.body
+            shown.append("title")
+        body = markers.with_posted(spec.body, record)
+        if view.body != body:
+            changes["body"] = body
+            if view.body != markers.with_posted(spec.body, markers.posted_in(view.body)):
+                shown.append("body")
         have = {label.lower() for label in view.labels}
         missing = [label for label in spec.labels if label.lower() not in have]
         if missing:
             changes["labels"] = [*view.labels, *missing]
-        if not changes:
+            shown.append("labels")
+        if shown:
+            self._line(f"update {self.repo}#{view.number} ({', '.join(shown)}): {spec.title}")
+            self.tally.updated += 1
+        elif not fresh:
             self.tally.unchanged += 1
-            return
-        self._line(f"update {self.repo}#{view.number} ({', '.join(changes)}): {spec.title}")
-        self.tally.updated += 1
-        self._write()
-        if not self.dry_run:
-            self.client.edit_issue(view, **changes)
+        if changes:
+            self._write()
+            if not self.dry_run:
+                self.client.edit_issue(view, **changes)
 
     def _close(self, spec: IssueSpec, view: IssueView) -> None:
         if spec.close_comment:
-            self._comment(view, markers.found_in(spec.close_comment)[0], spec.close_comment)
+            marker = markers.found_in(spec.close_comment)[0]
+            if marker not in markers.posted_in(view.body):
+                self._comment(view, marker, spec.close_comment)
         self._line(f"close {self.repo}#{view.number}: {view.title}")
         self.tally.closed += 1
         self._write()
@@ -243,8 +261,15 @@ class _RepoSweep:
 
     # ---- comments ------------------------------------------------------------------------
     def _notes(self, view: IssueView, notes: list[CommentSpec]) -> None:
-        """Post the breach comments not posted yet (each failing on its own)."""
-        for note in notes:
+        """Post the breach comments the body's record does not list; the comments are read
+        only then, for the record may lag behind them."""
+        recorded = markers.posted_in(view.body)
+        self.posted[view.number] = set(recorded)
+        missing = [note for note in notes if note.marker not in recorded]
+        if not missing:
+            return
+        self.posted[view.number] |= self._said_on(view)
+        for note in missing:
             self._guard(note.marker, lambda n=note: self._comment(view, n.marker, n.body))  # type: ignore[misc]
 
     def _comment(self, view: IssueView, marker: str, body: str) -> None:
@@ -257,6 +282,7 @@ class _RepoSweep:
             self.client.create_comment(view, body, verify=lambda: marker in self._relist(view))
             self.said[view.number].add(marker)
             view.comments += 1
+        self.posted.setdefault(view.number, set()).add(marker)
 
     def _said_on(self, view: IssueView) -> set[str]:
         """Markers in the bot's own comments on `view` (listed once, if it has comments)."""

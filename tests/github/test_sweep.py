@@ -182,21 +182,21 @@ def test_second_sweep_makes_no_write_and_few_calls(gh: FakeGitHub, tmp_path: Pat
     repo = build(tmp_path)
     first = sweep(repo, gh)
     writes = len(gh.write_calls())
-    # who the bot is; 3 repos listed once; 5 creates, 1 breach comment, 1 closing comment,
-    # 1 close; no comment list (the issue to close has no comments, the others are new)
-    assert writes == 8 and len(gh.calls) == 1 + 3 + 8, first.out
-    assert "GitHub API calls: 12 (writes: 8)" in first.out
+    # who the bot is; 3 repos listed once; 5 creates, 1 breach comment and its record in
+    # the issue's body, 1 closing comment, 1 close; no comment list (the issue to close has
+    # no comments, the others are new)
+    assert writes == 9 and len(gh.calls) == 1 + 3 + 9, first.out
+    assert "GitHub API calls: 13 (writes: 9)" in first.out
     files = {p: p.read_text() for p in (repo.root / "incidents/2026").iterdir()}
     before = state(gh)
     gh.reset_log()
     second = sweep(repo, gh)
     assert second.code == 0 and gh.write_calls() == []
-    # who the bot is, one list per repo, one comment list for the issue that has comments
-    # (executives)
-    assert len(gh.calls) == 1 + 3 + 1, [c.path for c in gh.calls]
+    # who the bot is, one list per repo; the executives issue's body records its comment
+    assert len(gh.calls) == 1 + 3, [c.path for c in gh.calls]
     assert state(gh) == before
     assert {p: p.read_text() for p in files} == files
-    assert "GitHub API calls: 5 (writes: 0)" in second.out
+    assert "GitHub API calls: 4 (writes: 0)" in second.out
 
 
 def clean_run(base: Path) -> tuple[dict[Any, Any], dict[str, str]]:
@@ -213,7 +213,7 @@ def _files(repo: RepoFactory) -> dict[str, str]:
 
 def test_crash_after_each_write_then_rerun_leaves_no_duplicates(tmp_path: Path) -> None:
     expected, expected_files = clean_run(tmp_path / "clean")
-    for k in range(1, 9):
+    for k in range(1, 10):
         with FakeGitHub() as server:
             seed(server)
             repo = build(tmp_path / f"k{k}")
@@ -221,7 +221,7 @@ def test_crash_after_each_write_then_rerun_leaves_no_duplicates(tmp_path: Path) 
             server.fail("drop", method=WRITES, nth=k, perform=True)
             server.fail("drop", method=WRITES, nth=k, times=10**6)
             crashed = sweep(repo, server)
-            if k < 8:  # after the last write nothing is left to fail
+            if k < 9:  # after the last write nothing is left to fail
                 assert crashed.code == 1 and "FAILED" in crashed.out, (k, crashed.out)
             server.clear_faults()
             rerun = sweep(repo, server)
@@ -233,7 +233,7 @@ def test_crash_after_each_write_then_rerun_leaves_no_duplicates(tmp_path: Path) 
 
 def test_lost_answer_on_each_write_creates_no_duplicate(tmp_path: Path) -> None:
     expected, _ = clean_run(tmp_path / "clean")
-    for k in range(1, 9):
+    for k in range(1, 10):
         with FakeGitHub() as server:
             seed(server)
             repo = build(tmp_path / f"k{k}")
@@ -281,7 +281,7 @@ def test_dry_run_writes_nothing(gh: FakeGitHub, tmp_path: Path) -> None:
     assert "would create acme/platform: [INC-2026-0042][SEV1] Billing database unavailable" in lines
     assert "would close acme/platform#1: [INC-2026-0040][SEV2] Slow invoices" in lines
     assert f"would comment acme/management (new issue): {M42}:breach:escalate:executives" in lines
-    assert "GitHub API calls: 4 (would write: 8)" in lines
+    assert "GitHub API calls: 4 (would write: 9)" in lines
 
 
 def test_commit_and_step_summary(gh: FakeGitHub, tmp_path: Path) -> None:
@@ -295,7 +295,7 @@ def test_commit_and_step_summary(gh: FakeGitHub, tmp_path: Path) -> None:
     assert head.message.strip() == "incident-ops sweep: record issue references"
     assert sorted(head.stats.files) == ["incidents/2026/INC-2026-0042-billing.md"]
     text = summary.read_text()
-    assert "| acme/platform | 2 | 0 | 1 | 1 | 0 | 0 |" in text and "GitHub API calls: 12" in text
+    assert "| acme/platform | 2 | 0 | 1 | 1 | 0 | 0 |" in text and "GitHub API calls: 13" in text
 
 
 def test_missing_token_is_a_usage_error(tmp_path: Path) -> None:

@@ -1,8 +1,9 @@
-"""Whose markers count, and how the sweep finds its issues again.
+"""Whose markers count, how the sweep finds its issues again, and the markers it records.
 
 Markers count only in issues and comments the bot's own identity wrote (GET /user, or the
 bot login for an app token); an issue is found by the reference in the incident file first,
-then among the bot's own issues by marker.
+then among the bot's own issues by marker; the breach markers the bot posted are recorded
+in its issue's body, so a sweep with nothing new to say reads only the issue lists.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from tests.github.test_sweep import (
     CLOSED_SEV2,
     M42,
     OPEN_SEV1,
+    WRITES,
     _files,
     _numbers,
     build,
@@ -26,6 +28,7 @@ from tests.github.test_sweep import (
     state,
     sweep,
 )
+from tests.helpers import RepoFactory
 
 MALLORY = "ghp_mallory0000000000000000000000000000"
 LATER = "2026-11-20T14:00:00+01:00"  # customer update, mitigate and management update overdue
@@ -184,3 +187,102 @@ def test_a_removed_marker_or_label_is_restored_on_the_same_issue(
     for key in (("acme/platform", PLATFORM), ("acme/platform", A1)):
         assert after[key][:4] == before[key][:4]  # marker, body and labels back
     assert after[("acme/management", EXECUTIVES)][:4] == before[("acme/management", EXECUTIVES)][:4]
+
+
+# ---- the markers the bot posted are recorded in its issue's body ----------------------------
+def test_a_second_sweep_with_nothing_new_reads_only_the_issue_lists(
+    gh: FakeGitHub, tmp_path: Path
+) -> None:
+    repo = build(tmp_path)
+    assert sweep(repo, gh).code == 0
+    assert sweep(repo, gh, "--now", LATER).code == 0
+    gh.reset_log()
+    again = sweep(repo, gh, "--now", LATER)
+    assert again.code == 0 and gh.write_calls() == []
+    paths = [c.path for c in gh.calls]
+    assert not [p for p in paths if p.endswith("/comments")], paths
+    assert len(paths) == 1 + 3  # who am I, and one page per repo
+
+
+def test_many_incidents_second_sweep_makes_no_comment_listing(
+    gh: FakeGitHub, tmp_path: Path
+) -> None:
+    files = {}
+    for i in range(100, 125):
+        text = OPEN_SEV1.replace("INC-2026-0042", f"INC-2026-0{i}")
+        files[f"INC-2026-0{i}-billing.md"] = text
+    repo = RepoFactory(tmp_path)(files)
+    assert sweep(repo, gh, "--now", LATER).code == 0
+    gh.reset_log()
+    again = sweep(repo, gh, "--now", LATER)
+    assert again.code == 0 and gh.write_calls() == []
+    assert [c.path for c in gh.calls if c.path.endswith("/comments")] == []
+    assert len(gh.calls) == 1 + 3, [c.path for c in gh.calls]
+
+
+def test_the_record_counts_only_in_the_bots_body(gh: FakeGitHub, tmp_path: Path) -> None:
+    gh.add_token(MALLORY, "mallory")
+    repo = build(tmp_path)
+    assert sweep(repo, gh).code == 0
+    n = number(gh, "acme/platform", PLATFORM)
+    block = f"<!-- incident-ops:posted\n{CUSTOMER}\n-->"
+    path = f"/repos/acme/platform/issues/{n}/comments"
+    assert as_mallory(gh, "POST", path, {"body": block}) == 201
+    human = f"<!-- {PLATFORM} -->\n{block}"
+    gh.add_issue("acme/platform", "copy", human, labels=[BOT], user="mallory")
+    assert sweep(repo, gh, "--now", LATER).code == 0
+    assert CUSTOMER in bot_notes(gh, "acme/platform", n)
+
+
+def test_a_removed_record_is_rebuilt_from_the_comments_without_reposting(
+    gh: FakeGitHub, tmp_path: Path
+) -> None:
+    gh.add_token(MALLORY, "mallory")
+    repo = build(tmp_path)
+    assert sweep(repo, gh).code == 0
+    assert sweep(repo, gh, "--now", LATER).code == 0
+    expected = state(gh)
+    n = number(gh, "acme/platform", PLATFORM)
+    body = gh.issue("acme/platform", n).body or ""
+    assert "<!-- incident-ops:posted" in body
+    cut = body[: body.index("<!-- incident-ops:posted")].rstrip()
+    path = f"/repos/acme/platform/issues/{n}"
+    assert as_mallory(gh, "PATCH", path, {"body": cut}) == 200
+    gh.reset_log()
+    assert sweep(repo, gh, "--now", LATER).code == 0
+    assert state(gh) == expected
+    writes = [(c.method, c.path) for c in gh.write_calls()]
+    assert writes == [("PATCH", path)]  # the record back, no comment again
+
+
+def test_crash_after_each_write_of_a_later_sweep_leaves_one_comment_each(tmp_path: Path) -> None:
+    """Comments on issues that have comments already, then the record: kill after any write."""
+
+    def first_then_later(server: FakeGitHub, base: Path) -> RepoFactory:
+        seed(server)
+        repo = build(base)
+        assert sweep(repo, server).code == 0
+        return repo
+
+    with FakeGitHub() as server:
+        repo = first_then_later(server, tmp_path / "clean")
+        server.reset_log()
+        assert sweep(repo, server, "--now", LATER).code == 0
+        writes = len(server.write_calls())
+        expected, expected_files = state(server), _files(repo)
+    assert writes >= 10
+    for k in range(1, writes + 1):
+        with FakeGitHub() as server:
+            repo = first_then_later(server, tmp_path / f"k{k}")
+            server.fail("drop", method=WRITES, nth=k, perform=True)
+            server.fail("drop", method=WRITES, nth=k, times=10**6)
+            crashed = sweep(repo, server, "--now", LATER)
+            assert k == writes or crashed.code == 1, (k, crashed.out)
+            server.clear_faults()
+            assert sweep(repo, server, "--now", LATER).code == 0, k
+            assert state(server) == expected, k
+            assert _files(repo) == expected_files, k
+            server.reset_log()
+            assert sweep(repo, server, "--now", LATER).code == 0
+            assert server.write_calls() == [], k
+            assert not [c for c in server.calls if c.path.endswith("/comments")], k
