@@ -2,7 +2,9 @@
 
 Commands are imported only when run, so `validate` never pays for PyGithub or GitPython.
 Every known error maps to an exit code here, in one place: 0 clean, 1 findings or a
-refused gate, 2 usage / configuration / policy error. No traceback reaches the user.
+refused gate, 2 usage / configuration / policy error, 130 interrupted (Ctrl-C, as a shell
+reports SIGINT). No traceback reaches the user, and no control character from a file
+quoted in an error message reaches the terminal.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import sys
 import click
 
 from incident_ops.errors import GateRefused, IncidentOpsError
+
+INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
 
 COMMANDS: dict[str, str] = {
     "validate": "incident_ops.commands.validate",
@@ -78,9 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as error:
         error.show()
         return 2
-    except click.Abort:
+    except (click.Abort, KeyboardInterrupt):
         click.echo("Aborted.", err=True)
-        return 1
+        return INTERRUPTED
     except (IncidentOpsError, GateRefused) as error:
         click.echo(f"incident-ops: {_scrub(str(error))}", err=True)
         return error.exit_code
@@ -100,10 +104,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _scrub(text: str) -> str:
-    """The last line of defence: no token reaches the terminal (imported only on errors)."""
+    """The last line of defence: no token reaches the terminal (imported only on errors),
+    and no control character from a file quoted in the message (`printable`)."""
     from incident_ops.github.secrets import scrub
+    from incident_ops.output.safe import printable
 
-    return scrub(text)
+    return printable(scrub(text))
 
 
 if __name__ == "__main__":  # pragma: no cover

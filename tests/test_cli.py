@@ -67,3 +67,49 @@ def test_python_dash_m_runs_the_cli_on_the_bundled_example():
 def test_version(tmp_path):
     result = run_cli(tmp_path, "--version")
     assert result.code == 0 and "0.1.0" in result.out
+
+
+def test_ctrl_c_exits_130_with_aborted_and_changes_nothing(make_repo):
+    """An edit waiting for the repository lock, interrupted: 130 like any shell command
+    stopped by SIGINT, "Aborted.", no traceback, the file as it was."""
+    import fcntl
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.helpers import MINIMAL, incident
+
+    repo = make_repo({"INC-2026-0001-x.md": incident(MINIMAL)})
+    path = repo.root / "incidents/2026/INC-2026-0001-x.md"
+    before = path.read_text()
+    lock_dir = repo.root / ".git" / "incident-ops"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    with open(lock_dir / "edit.lock", "a+b") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # another editor holds the lock
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "incident_ops", "ack", "INC-2026-0001"],
+            cwd=repo.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        fds = Path(f"/proc/{proc.pid}/fd")
+        while time.monotonic() < deadline and proc.poll() is None:
+            if any(_target(fd).endswith("edit.lock") for fd in fds.iterdir()):
+                break  # waiting for the lock
+            time.sleep(0.05)
+        time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (out, err)
+    assert err.strip() == "Aborted." and "Traceback" not in err
+    assert path.read_text() == before
+
+
+def _target(link: Path) -> str:
+    """Where a /proc fd link points ("" once it is gone)."""
+    import os
+
+    try:
+        return os.readlink(link)
+    except OSError:
+        return ""

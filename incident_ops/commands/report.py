@@ -55,7 +55,9 @@ def report(
     instant = now_in(policy, now)
     first, last = period(since, until, instant.astimezone(policy.calendar().tz))
     loaded = load_entries(repo, policy, instant, Timeline.of(repo, policy, mode(policy_mode)))
-    text = render_report(loaded, policy, instant, first, last)
+    from incident_ops.output.safe import printable
+
+    text = printable(render_report(loaded, policy, instant, first, last))
     if output is None:
         click.echo(text, nl=False)
     else:

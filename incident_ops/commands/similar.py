@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
 
 def render_text(query: Query, results: list[Result]) -> str:
-    """Each result with its root-cause summary and prevention actions."""
+    """Each result with its root-cause summary and prevention actions (raw file text:
+    the caller prints it `printable`)."""
     from incident_ops.reporting.similar import section_text
 
     label = query.id or repr(query.title)
@@ -75,7 +76,9 @@ def similar(reference: str | None, text: str | None, limit: int, fmt: str, root:
         }
         click.echo(json.dumps(document, ensure_ascii=False))
     else:
-        click.echo(render_text(query, results), nl=False)
+        from incident_ops.output.safe import printable
+
+        click.echo(printable(render_text(query, results)), nl=False)
     return 0
 
 

@@ -5,19 +5,24 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from incident_ops.output.safe import printable
 from incident_ops.reporting.templating import human_minutes
 
 
 def render_text(figures: dict[str, Any], tty: bool) -> str:
-    """Tables for a terminal; ASCII borders and no colour when stdout is not a TTY."""
+    """Tables for a terminal; ASCII borders and no colour when stdout is not a TTY.
+
+    Names (services, categories) come from files: printed `printable` and never as rich
+    markup or emoji codes."""
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     out = io.StringIO()
     console = Console(
         file=out, width=100, force_terminal=tty, color_system="auto" if tty else None,
-        highlight=False,
+        highlight=False, markup=False, emoji=False,
     )  # fmt: skip
     style = box.SIMPLE_HEAVY if tty else box.ASCII
 
@@ -26,6 +31,9 @@ def render_text(figures: dict[str, Any], tty: bool) -> str:
         for i, name in enumerate(columns):
             made.add_column(name, justify="left" if i == 0 else "right")
         return made
+
+    def add_row(made: Table, *cells: str) -> None:
+        made.add_row(*(Text(printable(cell)) for cell in cells))
 
     period = f"{figures['since'] or 'start'} .. {figures['until'] or 'now'}"
     rate = figures["recurrence_rate"]
@@ -40,7 +48,7 @@ def render_text(figures: dict[str, Any], tty: bool) -> str:
     sev = table("By severity", "severity", "count", "MTTA med", "MTTA p90", "MTTM med",
                 "MTTR med", "MTTR p90")  # fmt: skip
     for name, row in figures["by_severity"].items():
-        sev.add_row(
+        add_row(sev,
             name, str(row["count"]),
             *(human_minutes(row[key][q]) for key, q in (
                 ("mtta_minutes", "median"), ("mtta_minutes", "p90"), ("mttm_minutes", "median"),
@@ -50,17 +58,17 @@ def render_text(figures: dict[str, Any], tty: bool) -> str:
     console.print(sev)
     obl = table("Deadlines", "kind", "met", "met-late", "pending", "overdue")
     for kind, counts in figures["obligations"].items():
-        obl.add_row(kind, *(str(counts[s]) for s in ("met", "met-late", "pending", "overdue")))
+        add_row(obl, kind, *(str(counts[s]) for s in ("met", "met-late", "pending", "overdue")))
     console.print(obl)
     for title, key in (("By category", "by_category"), ("By service", "by_service"),
                        ("By department", "by_department")):  # fmt: skip
         counts = table(title, key.removeprefix("by_"), "incidents")
         for name, count in figures[key].items():
-            counts.add_row(name, str(count))
+            add_row(counts, name, str(count))
         console.print(counts)
     actions = table("Prevention actions", "department", "open", "overdue")
     for dept in sorted(set(figures["open_actions"]) | set(figures["overdue_actions"])):
-        actions.add_row(
+        add_row(actions,
             dept, str(figures["open_actions"].get(dept, 0)),
             str(figures["overdue_actions"].get(dept, 0)),
         )  # fmt: skip
