@@ -33,15 +33,25 @@ def _value(value: Any) -> str:
 
 
 def render_text(history: Any, colour: bool) -> str:
-    """One block per commit; status and severity changes marked with `!` (and bold)."""
-    lines = [f"{history.id or '?'}  {history.path}  ({len(history.changes)} change(s))"]
+    """One block per commit; status and severity changes marked with `!` (and bold).
+
+    Everything but the bold is `printable`: ids, paths, authors and values come from
+    commits anyone may push."""
+    from incident_ops.output.safe import printable
+
+    head = f"{history.id or '?'}  {history.path}  ({len(history.changes)} change(s))"
+    lines = [printable(head)]
     for change in history.changes:
         pr = f"  PR #{change.pr}" if change.pr is not None else ""
-        lines.append(f"\n{change.commit[:10]}  {change.at.isoformat()}  {change.author}{pr}")
-        if not change.fields:
+        author = printable(change.author)
+        lines.append(f"\n{change.commit[:10]}  {change.at.isoformat()}  {author}{pr}")
+        if change.unparseable:
+            lines.append("    (front matter does not parse: skipped; the next version that")
+            lines.append("     parses is compared with the last one that did)")
+        elif not change.fields:
             lines.append("    (no front-matter change)")
         for name, (old, new) in change.fields.items():
-            row = f"{name}: {_value(old)} → {_value(new)}"
+            row = printable(f"{name}: {_value(old)} → {_value(new)}")
             if name in HIGHLIGHT:
                 row = click.style(f"  ! {row}", bold=True) if colour else f"  ! {row}"
             else:

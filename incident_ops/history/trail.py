@@ -4,6 +4,11 @@ Built for all requested files at once from one `git log` pass (`gitlog.read_log`
 `git cat-file --batch` process, so checking a thousand incidents costs the same three git
 processes as showing one. A commit's change is measured against the file in the commit's
 first parent (the raw diff's old blob), so branches and merges never mix versions.
+
+A version whose front matter does not parse is a change marked `unparseable`, with no
+fields: it says nothing about the values, so the next version that parses is compared
+with the last one that did (a broken commit and its fix are not 44 fields going to null
+and back, nor a backdating or a closed-incident edit for `history --check`).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from incident_ops.errors import IncidentOpsError
 from incident_ops.history.changes import diff, diff_plain, to_json
 from incident_ops.history.fronts import Fronts
 from incident_ops.history.gitlog import Commit, pr_numbers, read_log
+from incident_ops.workspace import git
 from incident_ops.workspace.config import Repo
 from incident_ops.workspace.git import read_blobs
 
@@ -34,15 +40,19 @@ class Change:
     old: dict[str, Any] | None  # front matter before (None: new file or unparseable)
     new: dict[str, Any] | None  # front matter after
     plain: bool = False  # both sides `changes.plain`: structured shortcuts are exact
+    unparseable: bool = False  # this version's front matter does not parse: no fields
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "commit": self.commit,
             "author": self.author,
             "at": self.at.isoformat(),
             "pr": self.pr,
             "fields": {name: to_json(list(pair)) for name, pair in self.fields.items()},
         }
+        if self.unparseable:
+            data["unparseable"] = True
+        return data
 
 
 @dataclass
@@ -87,6 +97,10 @@ def find_file(repo: Repo, reference: str) -> str:
 def histories(repo: Repo, paths: list[str], rev: str = "HEAD") -> dict[str, History]:
     """The history of each current file (relative paths), from one pass over the log."""
     commits = read_log(repo.root, repo.config.incidents, rev)
+    if not commits and git.toplevel(repo.root) is None:
+        raise IncidentOpsError(
+            f"{repo.root} is not in a Git repository: history is read from Git commits"
+        )
     prs = pr_numbers(commits)
     raw: dict[str, list[tuple[Commit, Any]]] = {p: [] for p in paths}
     tracked = {p: p for p in paths}  # name at this point of history → current path
@@ -110,14 +124,24 @@ def histories(repo: Repo, paths: list[str], rev: str = "HEAD") -> dict[str, Hist
     result: dict[str, History] = {}
     for path in paths:
         history = History(_incident_id(path), path)
+        standin: dict[str, dict[str, Any] | None] = {}  # unparseable blob → last parsed
         for commit, change in reversed(raw[path]):
             old = fronts[change.old_blob] if change.old_blob is not None else None
+            if old is None and change.old_blob is not None:  # compare with the last that parsed
+                old = standin.get(change.old_blob)
             new = fronts[change.new_blob] if change.new_blob is not None else None
+            pr, where = prs.get(commit.sha), change.new_path or path
+            if new is None and change.new_blob is not None:
+                standin[change.new_blob] = old
+                history.changes.append(
+                    Change(commit.sha, commit.author, commit.at, pr, where, {}, old, None,
+                           unparseable=True)
+                )  # fmt: skip
+                continue
             simple = (old is None or parser.plain(old)) and (new is None or parser.plain(new))
             history.changes.append(
-                Change(commit.sha, commit.author, commit.at, prs.get(commit.sha),
-                       change.new_path or path, (diff_plain if simple else diff)(old, new),
-                       old, new, simple)
+                Change(commit.sha, commit.author, commit.at, pr, where,
+                       (diff_plain if simple else diff)(old, new), old, new, simple)
             )  # fmt: skip
         if history.changes and isinstance((history.changes[-1].new or {}).get("id"), str):
             history.id = history.changes[-1].new["id"]  # type: ignore[index]

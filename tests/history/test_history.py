@@ -182,3 +182,57 @@ def test_history_check_counts_valid_incidents_and_needs_an_incidents_folder(make
     shutil.rmtree(repo.root / "incidents")
     missing = repo.run("history", "--check")
     assert missing.code == 2 and "no incidents folder" in missing.err
+
+
+BROKEN = V1.replace("title: Billing database unavailable", "title: [unclosed")
+
+
+def test_an_unparseable_version_is_marked_and_skipped_in_comparisons(tmp_path):
+    repo = GitRepo(tmp_path / "repo")
+    shas = []
+    for text, date in ((V1, "2026-11-20T09:10:00+01:00"), (BROKEN, "2026-11-20T09:20:00+01:00"),
+                       (V2, "2026-11-20T09:30:00+01:00")):  # fmt: skip
+        repo.write(NEW, text)
+        shas.append(repo.commit("Edit", date))
+    result = run_cli(repo.root, "history", "INC-2026-0001", "--format", "json")
+    assert result.code == 0, result.err
+    changes = result.json()["changes"]
+    assert [len(c["fields"]) for c in changes] == [7, 0, 2]
+    assert changes[1] == {"commit": shas[1], "author": "alice", "at": "2026-11-20T09:20:00+01:00",
+                          "pr": None, "fields": {}, "unparseable": True}  # fmt: skip
+    assert changes[2]["fields"] == {  # compared with V1, the last version that parsed
+        "status": ["reported", "acknowledged"],
+        "acknowledged_at": [None, "2026-11-20T09:00:00+01:00"],
+    }
+    assert "unparseable" not in changes[0] and "unparseable" not in changes[2]
+    text = run_cli(repo.root, "history", "INC-2026-0001")
+    assert (
+        f"{shas[1][:10]}  2026-11-20T09:20:00+01:00  alice\n    (front matter does not parse"
+        in (text.out)
+    )
+
+
+def test_history_check_sees_no_edit_around_an_unparseable_version(tmp_path):
+    """A closed incident broken by one commit and fixed by the next: neither is a closed
+    edit, and the timestamps the fix brings back are not first recorded by it."""
+    repo = GitRepo(tmp_path / "repo")
+    broken = V5.replace("title: Billing", "title: [Billing")
+    for text, date in ((V5, "2026-11-22T10:00:00+01:00"), (broken, "2026-11-29T10:00:00+01:00"),
+                       (V5, "2026-11-30T10:00:00+01:00")):  # fmt: skip
+        repo.write(NEW, text)
+        repo.commit("Edit", date)
+    result = run_cli(repo.root, "history", "--check", "--tolerance", "3d", "--format", "json")
+    assert result.code == 0, result.out
+    assert result.json()["findings"] == []
+
+
+def test_history_outside_git_says_so(make_repo):
+    from tests.helpers import MINIMAL, incident
+
+    repo = make_repo({"INC-2026-0001-x.md": incident(MINIMAL)}, git=False)
+    (repo.root / "incident-ops.yaml").write_text("incidents: incidents\n")
+    for args in (("history", "INC-2026-0001"), ("history", "--check")):
+        result = repo.run(*args)
+        assert result.code == 2, (args, result.out)
+        assert "is not in a Git repository: history is read from Git commits" in result.err
+        assert "0 change(s)" not in result.out
