@@ -33,13 +33,15 @@ class _Model(BaseModel):
 
 
 class Impact(_Model):
-    customers_affected: int = Field(0, ge=0)
-    full_outage: bool = False
-    data_loss: bool = False
-    security_breach: bool = False
-    vip_affected: bool = False
-    media_attention: bool = False
-    sla_breached: bool = False
+    """What is known of the impact; None (null or absent) is *unknown*, never "no"."""
+
+    customers_affected: int | None = Field(None, ge=0)
+    full_outage: bool | None = None
+    data_loss: bool | None = None
+    security_breach: bool | None = None
+    vip_affected: bool | None = None
+    media_attention: bool | None = None
+    sla_breached: bool | None = None
 
 
 class Escalation(_Model):
@@ -71,6 +73,7 @@ class Action(_Model):
     due: date | None = None
     status: ActionStatus = "open"
     done_at: AwareDatetime | None = None
+    reason: str | None = None  # why it will not be done (status wont-do)
     issue: str | None = None
 
 

@@ -13,8 +13,9 @@
   previous version was `closed`. The lifecycle allows no way out of `closed`, so this
   covers reopening too. Allowed after closure, because tracking continues: the issue
   links the sweep writes (`escalations[].issue`, `actions[].issue`) and the progress of
-  prevention actions (`actions[].status`, `actions[].done_at`). Body edits are not
-  checked.
+  prevention actions (`actions[].status`, `actions[].done_at`, and `actions[].reason`
+  of a won't-do). Body edits are not checked. A version whose front matter does not
+  parse is skipped: the next one that parses is compared with the last one that did.
 
 Findings point at the field's line in the current file (else the `id` line) and name the
 commit; `rules: {history: warning|off}` in `incident-ops.yaml` caps or disables them.
@@ -37,8 +38,9 @@ TIMESTAMPS = frozenset(
      "escalations[].at", "updates[].at", "actions[].done_at"]
 )  # fmt: skip
 AFTER_CLOSURE = frozenset(
-    ["escalations[].issue", "actions[].issue", "actions[].status", "actions[].done_at"]
-)
+    ["escalations[].issue", "actions[].issue", "actions[].status", "actions[].done_at",
+     "actions[].reason"]
+)  # fmt: skip
 
 
 def _instants(flat: Mapping[str, Any], group: str) -> set[datetime]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from incident_ops.domain.incident import Action
+from incident_ops.domain.incident import Action, Incident
 from incident_ops.policy.load import Policy
 from incident_ops.reporting.load import Loaded
 from incident_ops.reporting.metrics import (
@@ -46,6 +46,7 @@ class Significant:
     rca_written: bool
     plan_written: bool
     actions: list[ActionRow]
+    impact: str = ""  # `impact_text`
 
     def count(self, state: str) -> int:
         return sum(1 for row in self.actions if row.state == state)
@@ -65,6 +66,33 @@ def action_rows(entry: Record) -> list[ActionRow]:
     ]
 
 
+def _known(value: bool | None, yes: str, no: str, unknown: str) -> str:
+    return unknown if value is None else yes if value else no
+
+
+def impact_text(incident: Incident, vip: frozenset[str]) -> str:
+    """The impact in words; a flag not recorded (null) is "unknown", never "no" — a VIP
+    outage whose flags nobody filled in must not read "no VIP affected; SLA kept". A
+    listed VIP customer counts as VIP affected, as it does for classification."""
+    impact = incident.impact
+    count = impact.customers_affected
+    vips = [c for c in incident.customers if c in vip]
+    vip_affected = True if vips else impact.vip_affected
+    vip_label = "VIP affected" + (f" ({', '.join(vips or incident.customers)})"
+                                  if vips or incident.customers else "")  # fmt: skip
+    parts = [
+        "customers affected unknown" if count is None else f"{count} customers affected",
+        _known(impact.full_outage, "full outage", "no full outage", "full outage unknown"),
+        _known(vip_affected, vip_label, "no VIP affected", "VIP impact unknown"),
+        _known(impact.sla_breached, "SLA breached", "SLA kept", "SLA breach unknown"),
+    ]
+    for flag, label in (("data_loss", "data lost"), ("security_breach", "security breach"),
+                        ("media_attention", "media attention")):  # fmt: skip
+        if getattr(impact, flag):
+            parts.append(label)
+    return "; ".join(parts)
+
+
 def significant(entry: Record, policy: Policy) -> Significant:
     incident = entry.model
     severity = policy.severity(incident.severity)
@@ -82,6 +110,7 @@ def significant(entry: Record, policy: Policy) -> Significant:
         entry.written("Root cause analysis"),
         entry.written("Prevention plan"),
         action_rows(entry),
+        impact_text(incident, policy.vip),
     )
 
 

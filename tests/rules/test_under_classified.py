@@ -77,7 +77,7 @@ escalations:
         ("source: vendor\n", "r-eq"),
         ("source: staff\nreporter: '@ne'\n", "r-ne"),
         ("impact: {customers_affected: 11}\n", "r-gt"),
-        ("reporter: '@lt'\n", "r-lt"),
+        ("reporter: '@lt'\nimpact: {customers_affected: 0}\n", "r-lt"),
         ("reporter: '@lte'\nimpact: {customers_affected: 1}\n", "r-lte"),
         ("services: [web, dns]\n", "r-in"),
         ("title: Online bank login fails\n", "r-contains"),
@@ -95,6 +95,15 @@ def test_each_operator_matches(make_repo, extra, rule):
     result = repo.run("validate", "--format", "json", "--now", EARLY)
     names = [f["message"].split("'")[1] for f in result.json()["findings"]]
     assert names == [rule], result.out
+
+
+def test_an_unknown_impact_matches_no_condition_on_its_value(make_repo):
+    """`null` (or absent) is unknown, not 0 or false: `lt: 1` does not match it."""
+    for impact in ("", "impact: {customers_affected: null}\n"):
+        front = MINIMAL + "reporter: '@lt'\n" + impact
+        repo = make_repo({"INC-2026-0001-x.md": incident(front)}, policy=OPERATOR_POLICY)
+        result = repo.run("validate", "--format", "json", "--now", EARLY)
+        assert result.json()["findings"] == [], result.out
 
 
 def test_no_operator_matches_a_plain_incident(make_repo):
