@@ -1,4 +1,5 @@
-"""`ack`, `escalate`, `update`, `resolve`, `close`: thin wrappers over `edit.operations`.
+"""The lifecycle and communication commands, thin wrappers over `edit.operations`:
+`ack`, `investigate`, `mitigate`, `resolve`, `close`, `cancel`, `escalate`, `update`.
 
 Each parses its options, makes one library call and prints what it did (the library
 plans on the file under the repository's lock, gates and writes; see its docstring).
@@ -6,56 +7,16 @@ plans on the file under the repository's lock, gates and writes; see its docstri
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import click
 
-from incident_ops.commands.common import load, root_option
-from incident_ops.domain.instants import parse_instant
-from incident_ops.edit.operations import Editor, EditResult
-
-
-def _editor(root: str | None) -> Editor:
-    repo, policy = load(root)
-    return Editor(repo, policy)
-
-
-def _at(editor: Editor, text: str | None) -> Any:
-    """`--at` as an aware instant (naive: the default calendar's zone), None for now."""
-    if text is None:
-        return None
-    return parse_instant(text, editor.policy.calendar().tz, "--at")
-
-
-def report(result: EditResult) -> int:
-    """Print what an operation did; exit 0 (a refusal raises before this)."""
-    if not result.changed:
-        click.echo(f"{result.incident}: {result.message}; nothing changed")
-        return 0
-    click.echo(f"{result.incident}: {result.message}")
-    if result.commit:
-        click.echo(f"committed {result.commit[:7]} {result.subject}")
-    return 0
-
-
-def _common(func: Callable[..., int]) -> Callable[..., int]:
-    func = click.option("--commit", "do_commit", is_flag=True, help="Commit the file.")(func)
-    func = root_option(func)
-    func = click.option(
-        "--at",
-        "at_text",
-        metavar="ISO",
-        default=None,
-        help="When it happened (default: now; not in the future); naive times are in the "
-        "policy's default zone.",
-    )(func)
-    return click.argument("incident_id", metavar="ID")(func)
+from incident_ops.commands._editing import editor, instant, report, timed_options
 
 
 @click.command("ack")
-@_common
-def ack(incident_id: str, at_text: str | None, root: str | None, do_commit: bool) -> int:
+@timed_options
+def ack(
+    incident_id: str, at_text: str | None, now: str | None, root: str | None, do_commit: bool
+) -> int:
     """Acknowledge an incident: set acknowledged_at and status acknowledged.
 
     An incident already past `acknowledged` only gets a missing acknowledged_at.
@@ -64,44 +25,109 @@ def ack(incident_id: str, at_text: str | None, root: str | None, do_commit: bool
     Example:
       incident-ops ack INC-2026-0042 --at 2026-11-20T09:20 --commit
     """
-    editor = _editor(root)
-    return report(editor.acknowledge(incident_id, _at(editor, at_text), do_commit))
+    edit = editor(root, now)
+    return report(edit.acknowledge(incident_id, instant(edit, at_text), do_commit))
+
+
+@click.command("investigate")
+@timed_options
+def investigate(
+    incident_id: str, at_text: str | None, now: str | None, root: str | None, do_commit: bool
+) -> int:
+    """Set status investigating; on a resolved incident, reopen it (`resolved →
+    investigating`, the one step back the lifecycle allows).
+
+    An incident not yet acknowledged gets acknowledged_at = --at (investigating means it
+    was acknowledged by then). A reopen keeps mitigated_at and resolved_at until
+    `mitigate` and `resolve` set them again (validate warns that they are stale).
+
+    \b
+    Example:
+      incident-ops investigate INC-2026-0042 --commit
+    """
+    edit = editor(root, now)
+    return report(edit.investigate(incident_id, instant(edit, at_text), do_commit))
+
+
+@click.command("mitigate")
+@timed_options
+def mitigate(
+    incident_id: str, at_text: str | None, now: str | None, root: str | None, do_commit: bool
+) -> int:
+    """Record the mitigation (service restored): set mitigated_at and status mitigated.
+
+    An incident already resolved only gets a missing mitigated_at.
+
+    \b
+    Example:
+      incident-ops mitigate INC-2026-0042 --at 2026-11-20T11:02:00+01:00
+    """
+    edit = editor(root, now)
+    return report(edit.mitigate(incident_id, instant(edit, at_text), do_commit))
 
 
 @click.command("resolve")
-@_common
-def resolve(incident_id: str, at_text: str | None, root: str | None, do_commit: bool) -> int:
+@timed_options
+def resolve(
+    incident_id: str, at_text: str | None, now: str | None, root: str | None, do_commit: bool
+) -> int:
     """Resolve an incident: set resolved_at and status resolved.
 
     \b
     Example:
       incident-ops resolve INC-2026-0042 --at 2026-11-20T12:30:00+01:00
     """
-    editor = _editor(root)
-    return report(editor.resolve(incident_id, _at(editor, at_text), do_commit))
+    edit = editor(root, now)
+    return report(edit.resolve(incident_id, instant(edit, at_text), do_commit))
 
 
 @click.command("close")
-@_common
-def close(incident_id: str, at_text: str | None, root: str | None, do_commit: bool) -> int:
+@timed_options
+def close(
+    incident_id: str, at_text: str | None, now: str | None, root: str | None, do_commit: bool
+) -> int:
     """Close an incident after the closure rules pass (RCA, prevention plan, follow-up,
-    departments, lifecycle); otherwise list the findings, change nothing and exit 1.
+    departments, lifecycle); otherwise list the findings with how to fix each (the
+    fields to write, the commands to run), change nothing and exit 1.
+
+    Either way it names the teams whose approval the closing pull request needs
+    (the severity's rca_approvers).
 
     \b
     Example:
       incident-ops close INC-2026-0042 --commit
     """
-    editor = _editor(root)
-    return report(editor.close(incident_id, _at(editor, at_text), do_commit))
+    edit = editor(root, now)
+    return report(edit.close(incident_id, instant(edit, at_text), do_commit))
+
+
+@click.command("cancel")
+@timed_options
+def cancel(
+    incident_id: str, at_text: str | None, now: str | None, root: str | None, do_commit: bool
+) -> int:
+    """Cancel an incident (not an incident after all, or a duplicate): set status
+    cancelled and cancelled_at. Obligations not yet due lapse.
+
+    \b
+    Example:
+      incident-ops cancel INC-2026-0042 --at 2026-11-20T09:40 --commit
+    """
+    edit = editor(root, now)
+    return report(edit.cancel(incident_id, instant(edit, at_text), do_commit))
 
 
 @click.command("escalate")
-@_common
+@timed_options
 @click.option("--department", required=True, help="A department key of the policies.")
-@click.option("--by", default=None, metavar="@USER", help="Who escalated (escalations[].by).")
+@click.option(
+    "--by", default=None, metavar="@LOGIN", help="Who escalated (escalations[].by); `erin` "
+    "is written as \"@erin\".",
+)  # fmt: skip
 def escalate(
     incident_id: str,
     at_text: str | None,
+    now: str | None,
     root: str | None,
     do_commit: bool,
     department: str,
@@ -115,13 +141,12 @@ def escalate(
     Example:
       incident-ops escalate INC-2026-0042 --department management --by @bob
     """
-    editor = _editor(root)
-    result = editor.escalate(incident_id, department, _at(editor, at_text), by, do_commit)
-    return report(result)
+    edit = editor(root, now)
+    return report(edit.escalate(incident_id, department, instant(edit, at_text), by, do_commit))
 
 
 @click.command("update")
-@_common
+@timed_options
 @click.option(
     "--audience", required=True, type=click.Choice(["customers", "management", "internal"])
 )
@@ -133,6 +158,7 @@ def escalate(
 def update(
     incident_id: str,
     at_text: str | None,
+    now: str | None,
     root: str | None,
     do_commit: bool,
     audience: str,
@@ -151,9 +177,18 @@ def update(
     """
     if not summary.strip():
         raise click.BadParameter("must not be empty", param_hint="--summary")
-    editor = _editor(root)
-    at = _at(editor, at_text)
-    return report(editor.add_update(incident_id, audience, channel, summary, at, final, do_commit))
+    edit = editor(root, now)
+    at = instant(edit, at_text)
+    return report(edit.add_update(incident_id, audience, channel, summary, at, final, do_commit))
 
 
-COMMANDS = {"ack": ack, "escalate": escalate, "update": update, "resolve": resolve, "close": close}
+COMMANDS = {
+    "ack": ack,
+    "investigate": investigate,
+    "mitigate": mitigate,
+    "resolve": resolve,
+    "close": close,
+    "cancel": cancel,
+    "escalate": escalate,
+    "update": update,
+}

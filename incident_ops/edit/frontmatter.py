@@ -33,6 +33,14 @@ KEY_ORDER = (
     "resolved_at", "closed_at", "cancelled_at", "escalations", "updates", "root_cause",
     "actions", "waivers", "related",
 )  # fmt: skip
+IMPACT_ORDER = (
+    "customers_affected", "full_outage", "data_loss", "security_breach", "vip_affected",
+    "media_attention", "sla_breached",
+)  # fmt: skip
+ROOT_CAUSE_ORDER = ("category", "summary")
+ACTION_ORDER = (
+    "id", "title", "kind", "owner", "department", "due", "status", "done_at", "reason", "issue",
+)  # fmt: skip
 Change = Callable[["CommentedMap"], None]
 
 
@@ -136,16 +144,19 @@ def set_action_issue(abspath: str, action_id: str, issue_ref: str) -> bool:
     return edit_front_matter(abspath, change)
 
 
-def set_key(mapping: CommentedMap, key: str, value: Any) -> None:
-    """Set `key`; a new key goes after the keys that precede it in SPEC order."""
+def set_key(
+    mapping: CommentedMap, key: str, value: Any, order: tuple[str, ...] = KEY_ORDER
+) -> None:
+    """Set `key`; a new key goes after the keys that precede it in `order` (SPEC order of
+    the front matter's top level, `ACTION_ORDER` in an action, ...)."""
     if key in mapping:
         if mapping[key] != value:
             mapping[key] = value
         return
     position = len(mapping)
-    if key in KEY_ORDER:
-        rank = KEY_ORDER.index(key)
-        earlier = [i for i, k in enumerate(mapping) if k in KEY_ORDER[:rank]]
+    if key in order:
+        rank = order.index(key)
+        earlier = [i for i, k in enumerate(mapping) if k in order[:rank]]
         position = earlier[-1] + 1 if earlier else 0
     mapping.insert(position, key, value)
     if position > 0 and not mapping.fa.flow_style():
@@ -153,7 +164,8 @@ def set_key(mapping: CommentedMap, key: str, value: Any) -> None:
 
 
 def append_item(mapping: CommentedMap, key: str, item: dict[str, Any]) -> None:
-    """Append a mapping to the list `key`, in the list's own style (a new list is block)."""
+    """Append a mapping to the list `key`, in the style of the list and of its last item
+    (a new list is block)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     new = CommentedMap(item)
@@ -163,8 +175,9 @@ def append_item(mapping: CommentedMap, key: str, item: dict[str, Any]) -> None:
         seq.fa.set_block_style()
         set_key(mapping, key, seq)
         return
-    if current.fa.flow_style():
-        new.fa.set_flow_style()
+    last = current[-1]
+    if current.fa.flow_style() or (isinstance(last, CommentedMap) and last.fa.flow_style()):
+        new.fa.set_flow_style()  # like its siblings: `- {id: A2, …}` items get `- {id: A3, …}`
     current.append(new)
     if not current.fa.flow_style():
         _carry_trailing_lines((current, len(current) - 2), (current, len(current) - 1))

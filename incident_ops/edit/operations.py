@@ -1,57 +1,58 @@
-"""The lifecycle operations as library calls: acknowledge, escalate, add_update, resolve, close.
+"""The edits of an incident record as library calls, one `Editor` method each.
+
+Lifecycle: acknowledge, investigate (also the reopen), mitigate, resolve, close, cancel.
+The record: escalate, add_update, assign (commander), set_impact, set_root_cause,
+add_action, action_done, action_wont_do. What each changes is planned in `edit.plans`
+and `edit.actions` (pure); this module checks the arguments and runs the plans.
 
 Each plans its change on the incident as it is *now* (read under the repository's edit
 lock), applies it with `edit.frontmatter` (only the changed lines differ), validates the
-would-be file in memory and writes it only when the gate passes: `close` refuses on any
-error the file would have — the same rules at the same levels as `validate` and the
-pull-request check, so a closure the CLI accepts is one the PR gate accepts (approvals
-aside); the others refuse only the errors their own change would introduce. They
-return an `EditResult` and never print, so the CLI, a Python caller and a comment handler
-share them.
+would-be file in memory and writes it only when the gate passes (`edit.gate`): `close`
+refuses on any error the file would have — the same rules at the same levels as
+`validate` and the pull-request check, so a closure the CLI accepts is one the PR gate
+accepts (approvals aside); the others refuse only the errors their own change would
+introduce. They return an `EditResult` and never print, so the CLI, a Python caller and
+a comment handler share them.
 
 What every operation refuses (the record must stay truthful):
 - a time after now (beyond a small clock-skew allowance): an event that has not happened;
-- any change to a closed incident (its record is final; `history --check` would flag it);
+- any change to a closed incident (its record is final; `history --check` would flag it),
+  except a prevention action's progress (done, won't do), which goes on after closure;
 - a change that would break the file (schema, lifecycle).
 Running the same operation twice changes nothing the second time: a stage already
 reached keeps its time, an escalation to a department already engaged and an update
-already recorded (same audience, channel and text) are not added again.
+already recorded (same audience, channel and text), a value already set and an action
+already planned (same title) are not added again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import get_args
 
-from incident_ops.domain import stages
-from incident_ops.domain.incident import Incident
+from incident_ops.domain.incident import ActionKind, Incident
 from incident_ops.domain.instants import not_in_future
-from incident_ops.edit.frontmatter import (
-    Change,
-    append_item,
-    edit_text,
-    instant,
-    read_text,
-    set_key,
-)
+from incident_ops.edit import actions, plans
+from incident_ops.edit.frontmatter import edit_text, read_text
+from incident_ops.edit.gate import EDIT_GATE, GateContext, gate
+from incident_ops.edit.guidance import ROOT_CAUSE_CATEGORIES, approvals_note
+from incident_ops.edit.people import handle
+from incident_ops.edit.plans import Plan, Planner, stage_change
 from incident_ops.edit.transaction import Transaction, transaction
 from incident_ops.errors import GateRefused, IncidentOpsError
-from incident_ops.finding import Finding
 from incident_ops.lint.levels import Levels
-from incident_ops.parse.document import Document, parse_text
 from incident_ops.policy.load import Policy
-from incident_ops.rules import run_rules
-from incident_ops.rules._context import Context
 from incident_ops.workspace.config import Repo
 from incident_ops.workspace.index import RepoIndex
-from incident_ops.workspace.load import Record, load_incident
+from incident_ops.workspace.load import Record
 from incident_ops.workspace.workspace import Workspace
 
-EDIT_GATE = ("syntax", "schema", "lifecycle")
-AUDIENCE_NAMES = {"customers": "customer", "management": "management", "internal": "internal"}
+__all__ = ["EDIT_GATE", "EditResult", "Editor", "Plan", "Planner", "handle", "stage_change"]
+
+ACTION_KINDS: tuple[str, ...] = get_args(ActionKind)
 
 
 @dataclass(frozen=True)
@@ -64,49 +65,12 @@ class EditResult:
     message: str  # e.g. "acknowledged at 2026-11-20T09:20:00+01:00"
     summary: str  # the commit subject's verb phrase, e.g. "acknowledged"
     commit: str | None = None  # the commit id, when committed
+    notes: tuple[str, ...] = ()  # what comes next, e.g. the approvals a close PR needs
 
     @property
     def subject(self) -> str:
         """The conventional commit subject of this change."""
         return f"incident({self.incident}): {self.summary}"
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A change to make (None: nothing to do) and how to describe it."""
-
-    change: Change | None
-    done: str
-    summary: str
-
-
-Planner = Callable[[Incident], Plan]
-
-
-def stage_change(incident: Incident, status: str, field: str, at: datetime) -> Change | None:
-    """Move to `status` with its timestamp; None when already there with the timestamp."""
-    current = incident.status
-    if stages.reached(current, status) and getattr(incident, field) is not None:
-        return None
-    move = not stages.reached(current, status)
-    if move and not stages.can_transition(current, status):
-        raise GateRefused(f"{incident.id}: cannot go from {current} to {status}")
-
-    def change(data: Any) -> None:
-        if move:
-            set_key(data, "status", status)
-        set_key(data, field, instant(at))
-
-    return change
-
-
-def handle(login: str) -> Any:
-    """`@erin` as SPEC writes handles: with its `@`, double-quoted (a plain `@` cannot
-    start a YAML scalar)."""
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-    login = login.strip()
-    return DoubleQuotedScalarString(login if login.startswith("@") else f"@{login}")
 
 
 class Editor:
@@ -134,11 +98,23 @@ class Editor:
         now = self.now()
         return now if at is None else not_in_future(at, now, what)
 
-    # ---- the operations ----------------------------------------------------------------
+    # ---- the lifecycle ------------------------------------------------------------------
     def acknowledge(
         self, incident_id: str, at: datetime | None = None, commit: bool = False
     ) -> EditResult:
         return self._stage(incident_id, "acknowledged", "acknowledged_at", at, commit)
+
+    def investigate(
+        self, incident_id: str, at: datetime | None = None, commit: bool = False
+    ) -> EditResult:
+        """Status investigating; `at` is the acknowledgement time when there is none yet.
+        On a resolved incident this is the reopen."""
+        return self.run(incident_id, plans.investigate(self.when(at)), commit=commit)
+
+    def mitigate(
+        self, incident_id: str, at: datetime | None = None, commit: bool = False
+    ) -> EditResult:
+        return self._stage(incident_id, "mitigated", "mitigated_at", at, commit)
 
     def resolve(
         self, incident_id: str, at: datetime | None = None, commit: bool = False
@@ -148,11 +124,23 @@ class Editor:
     def close(
         self, incident_id: str, at: datetime | None = None, commit: bool = False
     ) -> EditResult:
-        """Close after the closure rules pass; otherwise GateRefused with the findings."""
-        when = self.when(at)
-        plan = _stage_plan("closed", "closed_at", "closed", when)
+        """Close after the closure rules pass; otherwise GateRefused with the findings and
+        how to fix each. The result notes the approvals the closing pull request needs."""
+        stage = plans.stage("closed", "closed_at", "closed", self.when(at))
+
+        def plan(incident: Incident) -> Plan:
+            note = approvals_note(incident, self.policy)
+            return replace(stage(incident), notes=(note,) if note else ())
+
         return self.run(incident_id, plan, commit=commit, close=True)
 
+    def cancel(
+        self, incident_id: str, at: datetime | None = None, commit: bool = False
+    ) -> EditResult:
+        """Status cancelled with cancelled_at (not an incident after all, or a duplicate)."""
+        return self._stage(incident_id, "cancelled", "cancelled_at", at, commit)
+
+    # ---- the record ---------------------------------------------------------------------
     def escalate(
         self,
         incident_id: str,
@@ -161,26 +149,9 @@ class Editor:
         by: str | None = None,
         commit: bool = False,
     ) -> EditResult:
-        known = sorted(self.policy.model.departments)
-        if department not in known:
-            raise IncidentOpsError(f"unknown department {department!r}; known: {', '.join(known)}")
-        when = self.when(at)
-
-        def plan(incident: Incident) -> Plan:
-            earlier = [e for e in incident.escalations if e.department == department]
-            if earlier:
-                stamp = earlier[0].at.isoformat()
-                return Plan(None, f"already escalated to {department} at {stamp}", "")
-            item: dict[str, Any] = {"department": department, "at": instant(when)}
-            if by:
-                item["by"] = handle(by)
-            return Plan(
-                lambda data: append_item(data, "escalations", item),
-                f"escalated to {department} at {when.isoformat()}",
-                f"escalated to {department}",
-            )
-
-        return self.run(incident_id, plan, commit=commit)
+        self._department(department)
+        who = handle(by, "--by") if by else None
+        return self.run(incident_id, plans.escalate(department, self.when(at), who), commit=commit)
 
     def add_update(
         self,
@@ -195,31 +166,97 @@ class Editor:
         if not summary.strip():
             raise IncidentOpsError("an update needs a summary")
         when = self.when(at)
-        name = AUDIENCE_NAMES[audience]
+        planner = plans.add_update(audience, channel, summary, when, final)
+        return self.run(incident_id, planner, commit=commit)
 
-        def plan(incident: Incident) -> Plan:
-            for u in incident.updates:
-                if (u.audience, u.channel, u.summary, u.final) == (
-                    audience, channel, summary, final
-                ):  # fmt: skip
-                    return Plan(None, f"{name} update already recorded at {u.at.isoformat()}", "")
-            item: dict[str, Any] = {"at": instant(when), "audience": audience, "channel": channel}
-            item |= {"summary": summary, "final": final}
-            label = ("final " if final else "") + f"{name} update"
-            return Plan(
-                lambda data: append_item(data, "updates", item),
-                f"{label} ({channel}) at {when.isoformat()}",
-                f"{name} update",
+    def assign(self, incident_id: str, commander: str, commit: bool = False) -> EditResult:
+        """Set the incident commander; a bare login gets its `@`."""
+        return self.run(incident_id, plans.assign(handle(commander, "--commander")), commit=commit)
+
+    def set_impact(
+        self,
+        incident_id: str,
+        values: dict[str, bool | int | None] | None = None,
+        customers: Sequence[str] | None = None,
+        add_customers: Sequence[str] = (),
+        commit: bool = False,
+    ) -> EditResult:
+        """Set impact fields (`customers_affected` and the flags of `plans.IMPACT_FLAGS`; None
+        writes `null`, unknown) and the affected customers (`customers` replaces the list,
+        `add_customers` adds to it)."""
+        values = plans.check_impact(values or {})
+        names = [_name(c, "--customers") for c in customers] if customers is not None else None
+        added = [_name(c, "--customer") for c in add_customers]
+        if not values and names is None and not added:
+            raise IncidentOpsError("nothing to set: give an impact flag or customers")
+        return self.run(incident_id, plans.impact(values, names, added), commit=commit)
+
+    def set_root_cause(
+        self, incident_id: str, category: str, summary: str | None = None, commit: bool = False
+    ) -> EditResult:
+        """Set root_cause: {category, summary}; the category from the model's set."""
+        if category not in ROOT_CAUSE_CATEGORIES:
+            raise IncidentOpsError(
+                f"unknown root-cause category {category!r} "
+                f"(known: {', '.join(ROOT_CAUSE_CATEGORIES)})"
             )
+        if summary is not None and not summary.strip():
+            raise IncidentOpsError("--summary must not be empty")
+        planner = plans.root_cause(category, summary.strip() if summary else None)
+        return self.run(incident_id, planner, commit=commit)
 
-        return self.run(incident_id, plan, commit=commit)
+    def add_action(
+        self,
+        incident_id: str,
+        title: str,
+        owner: str,
+        department: str,
+        due: date,
+        kind: str = "technical",
+        action_id: str | None = None,
+        commit: bool = False,
+    ) -> EditResult:
+        """Add an open prevention action (id `A<n>`, the next free one, unless given)."""
+        if not title.strip():
+            raise IncidentOpsError("an action needs a title")
+        if kind not in ACTION_KINDS:
+            known = ", ".join(ACTION_KINDS)
+            raise IncidentOpsError(f"unknown action kind {kind!r} (known: {known})")
+        self._department(department)
+        if action_id is not None and not action_id.strip():
+            raise IncidentOpsError("--id must not be empty")
+        planner = actions.add_action(
+            title.strip(), handle(owner, "--owner"), department, due, kind,
+            action_id.strip() if action_id else None,
+        )  # fmt: skip
+        return self.run(incident_id, planner, commit=commit)
+
+    def action_done(
+        self, incident_id: str, action_id: str, at: datetime | None = None, commit: bool = False
+    ) -> EditResult:
+        """Mark a prevention action done at `at` (also on a closed incident)."""
+        return self.run(incident_id, actions.action_done(action_id, self.when(at)), commit=commit)
+
+    def action_wont_do(
+        self, incident_id: str, action_id: str, reason: str, commit: bool = False
+    ) -> EditResult:
+        """Mark a prevention action won't-do, with the reason (`actions[].reason`)."""
+        if not reason.strip():
+            raise IncidentOpsError("--reason must say why the action will not be done")
+        planner = actions.action_wont_do(action_id, reason.strip())
+        return self.run(incident_id, planner, commit=commit)
 
     # ---- machinery ---------------------------------------------------------------------
     def _stage(
         self, incident_id: str, status: str, field: str, at: datetime | None, commit: bool
     ) -> EditResult:
-        plan = _stage_plan(status, field, status, self.when(at))
+        plan = plans.stage(status, field, status, self.when(at))
         return self.run(incident_id, plan, commit=commit)
+
+    def _department(self, department: str) -> None:
+        known = sorted(self.policy.model.departments)
+        if department not in known:
+            raise IncidentOpsError(f"unknown department {department!r}; known: {', '.join(known)}")
 
     def run(
         self,
@@ -250,7 +287,7 @@ class Editor:
         planned = plan(incident)
         if planned.change is None:
             return EditResult(incident.id, record.path, False, planned.done, planned.summary)
-        if incident.status == "closed":
+        if incident.status == "closed" and not planned.after_closure:
             raise GateRefused(
                 f"{incident.id} is closed: its record is final (history --check reports any "
                 "later edit); reopen it in a pull request if it must change"
@@ -259,53 +296,23 @@ class Editor:
         new = edit_text(text, planned.change, record.path)
         if new == text:
             return EditResult(incident.id, record.path, False, planned.done, planned.summary)
-        self._gate(record, index, text, new, close)
+        gate(self._context(record, index), text, new, close)
         tx.write(record.abspath, text, new)
-        return EditResult(incident.id, record.path, True, planned.done, planned.summary)
+        return EditResult(
+            incident.id, record.path, True, planned.done, planned.summary, notes=planned.notes
+        )
 
-    def _gate(self, record: Record, index: RepoIndex, old: str, new: str, close: bool) -> None:
-        now = self.now()
-        after = self._check(record, index, new, now, None if close else EDIT_GATE)
-        if not close:  # refuse only what this change introduces
-            before = {(f.rule, f.message) for f in self._check(record, index, old, now, EDIT_GATE)}
-            after = [f for f in after if (f.rule, f.message) not in before]
-        if after:
-            listed = "".join(f"\n  {f.path}:{f.line}: [{f.rule}] {f.message}" for f in after)
-            verb = "not closed" if close else "not changed"
-            raise GateRefused(f"{record.id}: {verb}:{listed}")
-
-    def _check(
-        self,
-        record: Record,
-        index: RepoIndex,
-        text: str,
-        now: datetime,
-        rules: tuple[str, ...] | None,
-    ) -> list[Finding]:
-        """Errors of `rules` (None: every rule) on `text` as if it were the record's file
-        (nothing is written)."""
-        doc = Document(record.path)
-        parse_text(doc, text)
-        ctx = Context(doc, load_incident(doc), self.policy, index, now, self.levels)
-        found = run_rules(ctx)
-        return [f for f in found if f.level == "error" and (rules is None or f.rule in rules)]
-
-
-def _stage_plan(status: str, field: str, word: str, at: datetime) -> Planner:
-    def plan(incident: Incident) -> Plan:
-        change = stage_change(incident, status, field, at)
-        if change is None:
-            stamp = getattr(incident, field).isoformat()
-            return Plan(None, f"already {word} at {stamp}", word)
-        return Plan(change, f"{word} at {at.isoformat()}", word)
-
-    return plan
+    def _context(self, record: Record, index: RepoIndex) -> GateContext:
+        return GateContext(record, index, self.policy, self.now(), self.levels)
 
 
 def _with_commit(result: EditResult, tx: Transaction) -> EditResult:
-    if tx.commit_id is None:
-        return result
-    return EditResult(
-        result.incident, result.path, result.changed, result.message, result.summary,
-        tx.commit_id,
-    )  # fmt: skip
+    return result if tx.commit_id is None else replace(result, commit=tx.commit_id)
+
+
+def _name(value: str, option: str) -> str:
+    """A customer or service name: stripped, not empty, nothing a terminal would obey."""
+    name = value.strip()
+    if not name or not name.isprintable():
+        raise IncidentOpsError(f"{option}: {value!r} is not a name")
+    return name
