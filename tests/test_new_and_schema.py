@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 import yaml
 
 from tests.helpers import MINIMAL, incident
@@ -89,3 +90,88 @@ def test_schema_rejects_what_validate_rejects(make_repo):
     assert not validator.is_valid({**good, "severty": "SEV1"})
     assert not validator.is_valid({**good, "status": "sleeping"})
     assert not validator.is_valid({**good, "id": "inc-1"})
+
+
+def test_new_takes_services_customers_commander_and_commits(make_repo, monkeypatch):
+    import subprocess
+
+    for key in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
+        monkeypatch.setenv(key, "Test")
+    for key in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.setenv(key, "test@example.com")
+    repo = make_repo({})
+    result = repo.run(
+        "new", "--title", "Billing DB down", "--severity", "SEV1", "--category",
+        "service-failure", "--detected-at", "2026-11-20T09:12:00+01:00", "--source", "monitoring",
+        "--services", "billing-db, billing-api", "--customers", "acme-bank,city-gov",
+        "--commander", "bob", "--commit",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    path = "incidents/2026/INC-2026-0001-billing-db-down.md"
+    assert result.out == f"{path}\n"  # stdout stays the path alone, for scripts
+    assert "incident(INC-2026-0001): opened" in result.err
+    text = (repo.root / path).read_text()
+    assert "services: [billing-db, billing-api]\ncustomers: [acme-bank, city-gov]\n" in text
+    assert 'commander: "@bob"\n' in text and "source: monitoring\n" in text
+    log = subprocess.run(["git", "-C", str(repo.root), "log", "--format=%s", "--name-only"],
+                         check=True, capture_output=True, text=True).stdout  # fmt: skip
+    assert log == f"incident(INC-2026-0001): opened\n\n{path}\n"
+    bad = repo.run("new", "--title", "x", "--severity", "SEV3", "--category", "service-failure",
+                   "--commander", "Bob Smith")  # fmt: skip
+    assert bad.code == 2 and "--commander: 'Bob Smith' is not a GitHub login" in bad.err
+
+
+def test_the_template_leaves_impact_unknown_and_nothing_reads_null_as_no(make_repo):
+    """A VIP outage opened with `new` and not filled in: validate is clean, the VIP
+    escalation still applies (from `customers`), no classification matches on a null
+    flag, and the report says "unknown" — not "no VIP affected; SLA kept"."""
+    repo = make_repo({})
+    path = repo.run(
+        "new", "--title", "Billing DB down", "--severity", "SEV1", "--category", "service-failure",
+        "--detected-at", "2026-11-20T09:12:00+01:00", "--customers", "acme-bank",
+    ).out.strip()  # fmt: skip
+    front = yaml.safe_load((repo.root / path).read_text().split("---\n")[1])
+    assert front["impact"] == dict.fromkeys(
+        ["customers_affected", "full_outage", "data_loss", "security_breach", "vip_affected",
+         "media_attention", "sla_breached"]
+    )  # fmt: skip
+    now = "2026-11-20T09:13:00+01:00"
+    assert repo.run("validate", "--now", now).code == 0
+    deadlines = repo.run("deadlines", "--format", "json", "--now", now).json()
+    rules = {o.get("rule") for o in deadlines["incidents"][0]["obligations"]}
+    assert "unmitigated-to-director" in rules  # VIP from customers ∩ customers.vip
+    report = repo.run("report", "--now", now)
+    assert report.code == 0, report.err
+    assert ("customers affected unknown; full outage unknown; VIP affected (acme-bank); "
+            "SLA breach unknown") in report.out  # fmt: skip
+    assert "no VIP affected" not in report.out and "SLA kept" not in report.out
+
+
+def test_new_in_a_read_only_incidents_folder_is_a_clear_error(make_repo):
+    import os
+    import subprocess
+
+    repo = make_repo({})
+    folder = repo.root / "incidents" / "2026"
+    folder.chmod(0o555)
+    immutable = False
+    if os.geteuid() == 0:  # root writes anywhere: make the folder immutable instead
+        immutable = (
+            subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0
+        )
+        if not immutable:
+            folder.chmod(0o755)
+            pytest.skip("running as root without chattr: no read-only folder to test with")
+    try:
+        result = repo.run(
+            "new", "--title", "x", "--severity", "SEV3", "--category", "service-failure",
+            "--detected-at", "2026-11-20T09:00:00+01:00",
+        )  # fmt: skip
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+        folder.chmod(0o755)
+    assert result.code == 2, result.err
+    assert "incidents/2026: cannot write the new incident file:" in result.err
+    assert "internal error" not in result.err
+    assert list(folder.iterdir()) == []

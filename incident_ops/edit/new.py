@@ -1,21 +1,38 @@
-"""Creating a new incident file: the next free id of the year and a complete template."""
+"""Creating a new incident file: the next free id of the year and a complete template.
+
+What is not known yet stays `null` in the template (the impact flags above all): a
+report must say "unknown", not "no VIP affected; SLA kept", for a file nobody filled in.
+"""
 
 from __future__ import annotations
 
 import os
 import re
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from string import Template
 
 from incident_ops.domain.instants import not_in_future
-from incident_ops.errors import ConfigError
+from incident_ops.edit.people import login
+from incident_ops.errors import ConfigError, IncidentOpsError
 from incident_ops.policy.load import Policy
 from incident_ops.workspace.config import Repo
 from incident_ops.workspace.files import incident_files
 
 SOURCES = ("monitoring", "customer", "staff", "security-log", "vendor")
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")  # a name YAML reads as itself, unquoted
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A new incident: its id, file (absolute) and commit (when committed)."""
+
+    incident: str
+    path: str
+    commit: str | None = None
 
 
 def slugify(title: str, limit: int = 48) -> str:
@@ -49,8 +66,36 @@ def _yaml_text(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _yaml_list(names: Sequence[str]) -> str:
+    """`[billing-db, "odd name"]`: plain where YAML reads the name as itself."""
+    items = [n if _PLAIN.fullmatch(n) and n not in _YAML_WORDS else _yaml_text(n) for n in names]
+    return f"[{', '.join(items)}]"
+
+
+_YAML_WORDS = {"null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"}
+
+
+def names(values: Sequence[str], option: str) -> list[str]:
+    """Service or customer names: each stripped, none empty, each kept once, in order."""
+    found: list[str] = []
+    for value in values:
+        name = value.strip()
+        if not name or not name.isprintable():
+            raise ConfigError(f"{option}: {value!r} is not a name")
+        if name not in found:
+            found.append(name)
+    return found
+
+
 def render(
-    incident_id: str, title: str, severity: str, category: str, detected: datetime, **extra: str
+    incident_id: str,
+    title: str,
+    severity: str,
+    category: str,
+    detected: datetime,
+    services: Sequence[str] = (),
+    customers: Sequence[str] = (),
+    **extra: str,
 ) -> str:
     """The template filled in; every section present with placeholder hints."""
     text = resources.files("incident_ops.data").joinpath("incident-template.md").read_text("utf-8")
@@ -62,6 +107,9 @@ def render(
         detected_at=detected.isoformat(),
         source=extra.get("source") or "null",
         reporter=_yaml_text(extra["reporter"]) if extra.get("reporter") else "null",
+        commander=_yaml_text(extra["commander"]) if extra.get("commander") else "null",
+        services=_yaml_list(services),
+        customers=_yaml_list(customers),
     )
 
 
@@ -75,10 +123,32 @@ def create(
     source: str | None = None,
     reporter: str | None = None,
 ) -> str:
-    """Write a new incident file and return its path; never overwrites an existing file.
+    """Write a new incident file and return its path (see `open_incident`)."""
+    return open_incident(repo, policy, title, severity, category, detected, source, reporter).path
+
+
+def open_incident(
+    repo: Repo,
+    policy: Policy,
+    title: str,
+    severity: str,
+    category: str,
+    detected: datetime,
+    source: str | None = None,
+    reporter: str | None = None,
+    *,
+    commander: str | None = None,
+    services: Sequence[str] = (),
+    customers: Sequence[str] = (),
+    commit: bool = False,
+    now: datetime | None = None,
+) -> Opened:
+    """Write a new incident file (never over an existing one), committed when asked.
 
     The id is chosen and the file created under the repository's edit lock, so racing
-    `new` commands each get an id of their own, whatever their titles.
+    `new` commands each get an id of their own, whatever their titles. `--commit`
+    commits just the new file (`incident(ID): opened`); if the commit fails the file is
+    removed again. An incidents folder that cannot be written is a clear error (exit 2).
     """
     from incident_ops.edit.transaction import transaction
 
@@ -89,14 +159,31 @@ def create(
         raise ConfigError(f"unknown category {category!r} (known: {', '.join(model.categories)})")
     if not title.strip():
         raise ConfigError("--title must not be empty")
-    detected = not_in_future(detected, datetime.now(detected.tzinfo), "--detected-at")
+    if source is not None and source not in SOURCES:
+        raise ConfigError(f"unknown source {source!r} (known: {', '.join(SOURCES)})")
+    clock = now if now is not None else datetime.now(detected.tzinfo)
+    detected = not_in_future(detected, clock, "--detected-at")
+    extra = {
+        "source": source or "",
+        "reporter": reporter or "",
+        "commander": login(commander, "--commander") if commander else "",
+    }
+    services = names(services, "--services")
+    customers = names(customers, "--customers")
     year = detected.year
     folder = os.path.join(repo.incidents_dir, str(year))
-    with transaction(repo) as tx:
+    with transaction(repo, commit) as tx:
         incident_id = f"{repo.config.id_prefix}-{year}-{next_number(repo, year):04d}"
         path = os.path.join(folder, f"{incident_id}-{slugify(title)}.md")
         text = render(incident_id, title.strip(), severity, category, detected,
-                      source=source or "", reporter=reporter or "")  # fmt: skip
-        os.makedirs(folder, exist_ok=True)
-        tx.write(path, None, text)
-    return path
+                      services, customers, **extra)  # fmt: skip
+        tx.message = f"incident({incident_id}): opened"
+        try:
+            os.makedirs(folder, exist_ok=True)
+            tx.write(path, None, text)
+        except OSError as error:
+            where = repo.relpath(folder)
+            raise IncidentOpsError(
+                f"{where}: cannot write the new incident file: {error.strerror or error}"
+            ) from None
+    return Opened(incident_id, path, tx.commit_id)
