@@ -81,18 +81,29 @@ def test_text_table_puts_overdue_first(make_repo):
     assert result.code == 0
     lines = result.out.splitlines()
     assert lines[0] == "Deadlines as of 2026-11-20T12:00:00+01:00"
-    assert lines[2].split() == [
-        "incident",
-        "kind",
-        "department/action",
-        "due",
-        "state",
-        "satisfied",
-    ]
-    states = [line.split()[5] for line in lines[3:]]
+    header = lines[2]
+    assert _cells(header, header) == [
+        "incident", "kind", "department/action", "due", "state", "overdue by", "satisfied",
+        "title",
+    ]  # fmt: skip
+    table = [dict(zip(_cells(header, header), _cells(header, row), strict=True))
+             for row in lines[3:] if row.startswith("INC-")]  # fmt: skip
+    states = [row["state"] for row in table]
     assert states == sorted(states, key=lambda s: s != "overdue")
     assert "overdue" in states and "pending" in states
-    assert any(row.split()[:3] == ["INC-2026-0001", "action", "A1"] for row in lines[3:])
+    assert any((r["incident"], r["kind"], r["department/action"]) == ("INC-2026-0001", "action",
+               "A1") for r in table)  # fmt: skip
+    assert {r["title"] for r in table} == {"Billing database unavailable"}
+    assert {r["overdue by"] for r in table if r["state"] != "overdue"} == {"-"}
+
+
+def _cells(header: str, row: str) -> list[str]:
+    """A plain table row cut at the header's column starts."""
+    starts = [
+        i for i, ch in enumerate(header) if ch != " " and (i == 0 or header[i - 2 : i] == "  ")
+    ]
+    ends = [*starts[1:], None]
+    return [row[a:b].strip() for a, b in zip(starts, ends, strict=True)]
 
 
 def test_empty_repo_says_so(make_repo):
@@ -158,3 +169,31 @@ def test_shared_contract_check_passes():
         [sys.executable, str(CONTRACT), str(cli)], capture_output=True, text=True, timeout=300
     )
     assert proc.stdout.strip().splitlines()[-1] == "contract: ok", proc.stdout
+
+
+def test_deadlines_of_incidents_named_by_id_with_overdue_by_and_title(make_repo):
+    other = MINIMAL.replace("0001", "0002").replace("Billing database", "Mail relay")
+    repo = make_repo({
+        "INC-2026-0001-billing.md": incident(MINIMAL.replace("SEV3", "SEV2")),
+        "INC-2026-0002-mail.md": incident(other),
+    })  # fmt: skip
+    now = "2026-11-20T12:00:00+01:00"
+    by_id = repo.run("deadlines", "INC-2026-0001", "--format", "json", "--now", now)
+    assert by_id.code == 0, by_id.err
+    assert [i["id"] for i in by_id.json()["incidents"]] == ["INC-2026-0001"]
+    mixed = repo.run("deadlines", "INC-2026-0002", "incidents/2026/INC-2026-0001-billing.md",
+                     "--format", "json", "--now", now)  # fmt: skip
+    assert [i["id"] for i in mixed.json()["incidents"]] == ["INC-2026-0002", "INC-2026-0001"]
+    table = repo.run("deadlines", "INC-2026-0001", "--now", now)
+    header, *lines = table.out.splitlines()[2:]
+    rows = [line for line in lines if line.startswith("INC-")]  # not the "Graded by" line
+    cells = [dict(zip(_cells(header, header), _cells(header, row), strict=True)) for row in rows]
+    acknowledge = next(c for c in cells if c["kind"] == "acknowledge")
+    assert acknowledge == {  # SEV2: acknowledge within 30m of 09:12
+        "incident": "INC-2026-0001", "kind": "acknowledge", "department/action": "-",
+        "due": "2026-11-20 09:42+01:00", "state": "overdue", "overdue by": "2h 18m",
+        "satisfied": "-", "title": "Billing database unavailable",
+    }  # fmt: skip
+    unknown = repo.run("deadlines", "INC-2026-0099", "--now", now)
+    assert unknown.code == 2
+    assert "INC-2026-0099: no such file, folder or incident in incidents/" in unknown.err

@@ -19,13 +19,14 @@ from incident_ops.commands.common import (
     root_option,
 )
 from incident_ops.output.jsontext import dumps
-from incident_ops.reporting.deadlines import collect, render_text
+from incident_ops.output.safe import printable
+from incident_ops.reporting.deadlines import collect, render_text, targets
 from incident_ops.reporting.timeline import Timeline, mode
 from incident_ops.workspace.workspace import Workspace
 
 
 @click.command("deadlines")
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("references", nargs=-1, metavar="[ID|PATH]...")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -33,26 +34,30 @@ from incident_ops.workspace.workspace import Workspace
 @now_option
 @root_option
 def deadlines(
-    paths: tuple[str, ...], fmt: str, policy_mode: str, now: str | None, root: str | None
+    references: tuple[str, ...], fmt: str, policy_mode: str, now: str | None, root: str | None
 ) -> int:
-    """Show every deadline (acknowledge, mitigate, escalate, updates, rca, actions) and its state.
+    """Show every deadline (acknowledge, mitigate, escalate, updates, rca, actions) and its state,
+    of every incident or of the incidents named by id, file or folder.
 
     States: met, met-late, pending, overdue, missed, waived. Each incident is graded by
-    the policies committed when it was detected (--policy current: by today's). This is
-    a report and exits 0 even with overdue deadlines (`validate` fails on them); it
-    exits 1 when a file does not parse and 2 on a usage or policy error.
+    the policies committed when it was detected (--policy current: by today's). The
+    table shows how long each overdue deadline has been overdue and the incident's
+    title. This is a report and exits 0 even with overdue deadlines (`validate` fails on
+    them); it exits 1 when a file does not parse and 2 on a usage or policy error.
 
     \b
     Examples:
       incident-ops deadlines
+      incident-ops deadlines INC-2026-0042 --now 2026-11-20T12:00:00+01:00
       incident-ops deadlines --format json --now 2026-11-20T12:00:00+01:00
     """
     repo, policy = load(root)
     instant = now_in(policy, now)
     timeline = Timeline.of(repo, policy, mode(policy_mode))
-    report, problems = collect(Workspace(repo), timeline, instant, paths)
+    workspace = Workspace(repo)
+    report, problems = collect(workspace, timeline, instant, targets(workspace, references))
     for problem in problems:
-        click.echo(problem, err=True)
+        click.echo(printable(problem), err=True)
     graded = timeline.describe(Counter(item.policy_commit for item in report))
     if fmt == "json":
         document = {

@@ -2,21 +2,29 @@
 
 A report, not a gate: `validate` fails on overdue deadlines, this lists them. The
 incidents are read through the workspace (over both cores for many files, only the
-obligations crossing processes); files that do not parse are reported apart.
+obligations crossing processes); files that do not parse are reported apart. Incidents
+are named by path or by id. The table's titles and names come from files anyone may
+edit: they are printed `printable` (and never as rich markup).
 """
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from incident_ops.domain.incident import Incident
 from incident_ops.domain.obligations import Obligation
+from incident_ops.errors import ConfigError
+from incident_ops.output.safe import printable
 from incident_ops.reporting.timeline import Timeline
 from incident_ops.workspace.load import Record
 from incident_ops.workspace.workspace import Workspace
 
-COLUMNS = ("incident", "kind", "department/action", "due", "state", "satisfied")
+COLUMNS = (
+    "incident", "kind", "department/action", "due", "state", "overdue by", "satisfied", "title",
+)  # fmt: skip
 _STYLES = {
     "overdue": "bold red",
     "missed": "red",
@@ -25,6 +33,8 @@ _STYLES = {
     "met": "green",
     "waived": "dim",
 }
+_STATE = COLUMNS.index("state")
+_ID = re.compile(r"[A-Z]+-\d{4}-\d{4,}")
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,26 @@ class IncidentDeadlines:
             "policy_commit": self.policy_commit,
             "obligations": [o.to_dict() for o in self.obligations],
         }
+
+
+def targets(workspace: Workspace, references: tuple[str, ...]) -> tuple[str, ...]:
+    """Paths to read: each reference a file or folder as given, or an incident id (its
+    file, found through the index)."""
+    if not references:
+        return ()
+    found: list[str] = []
+    index = None
+    for reference in references:
+        if os.path.exists(reference) or not _ID.fullmatch(reference):
+            found.append(reference)  # a path (a missing one is reported by `discover`)
+            continue
+        index = index if index is not None else workspace.index({})
+        paths = index.paths_for(reference)
+        if not paths:
+            folder = workspace.repo.config.incidents
+            raise ConfigError(f"{reference}: no such file, folder or incident in {folder}/")
+        found += [os.path.join(workspace.repo.root, p) for p in paths]
+    return tuple(dict.fromkeys(found))
 
 
 def collect(
@@ -74,20 +104,39 @@ def _when(value: datetime | None) -> str:
     return value.isoformat(sep=" ", timespec="minutes") if value else "-"
 
 
-def rows(report: list[IncidentDeadlines]) -> list[tuple[str, ...]]:
+def span(delta: timedelta) -> str:
+    """`3d 4h`, `2h 18m`, `45m`: the two largest units (minutes rounded down)."""
+    minutes = max(0, int(delta.total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (mins, "m")) if n]
+    return " ".join(parts[:2]) or "0m"
+
+
+def overdue_by(o: Obligation, now: datetime) -> str:
+    """How long an overdue obligation has been due, else `-`."""
+    return span(now - o.due) if o.state == "overdue" and o.due is not None else "-"
+
+
+def rows(report: list[IncidentDeadlines], now: datetime) -> list[tuple[str, ...]]:
     """Table rows: overdue first, then by due time (no due last)."""
-    flat = [(item.incident.id, o) for item in report for o in item.obligations]
+    flat = [(item.incident, o) for item in report for o in item.obligations]
     flat.sort(key=lambda pair: (pair[1].state != "overdue", pair[1].due is None, _key(pair[1])))
     return [
-        (
-            ident,
-            o.kind,
-            o.action or o.department or "-",
-            _when(o.due),
-            o.state,
-            _when(o.satisfied_at),
+        tuple(
+            printable(cell)
+            for cell in (
+                incident.id,
+                o.kind,
+                o.action or o.department or "-",
+                _when(o.due),
+                o.state,
+                overdue_by(o, now),
+                _when(o.satisfied_at),
+                incident.title,
+            )
         )
-        for ident, o in flat
+        for incident, o in flat
     ]
 
 
@@ -97,19 +146,20 @@ def _key(o: Obligation) -> float:
 
 def render_text(report: list[IncidentDeadlines], now: datetime, colour: bool) -> str:
     """A table for people; rich when writing to a terminal, plain columns otherwise."""
-    table = rows(report)
+    table = rows(report, now)
     title = f"Deadlines as of {now.isoformat()}"
     if not table:
         return f"{title}: no obligations\n"
     if colour:
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
         grid = Table(title=title)
         for name in COLUMNS:
-            grid.add_column(name, no_wrap=name in ("incident", "kind", "state"))
-        for row in table:
-            grid.add_row(*row, style=_STYLES.get(row[4]))
+            grid.add_column(name, no_wrap=name in ("incident", "kind", "state", "overdue by"))
+        for row in table:  # Text, not str: a title like "[link=…]" is not rich markup
+            grid.add_row(*(Text(cell) for cell in row), style=_STYLES.get(row[_STATE]))
         console = Console(force_terminal=True)
         with console.capture() as capture:
             console.print(grid)
