@@ -355,3 +355,20 @@ def test_every_new_command_documents_an_example(acked, name):
     for sub in ("add", "done", "wont-do") if name == "action" else ():
         sub_help = acked.run("action", sub, "--help")
         assert sub_help.code == 0 and "Example" in sub_help.out and "--now" in sub_help.out
+
+
+def test_a_refused_close_of_a_recurrence_says_to_name_the_earlier_incident(make_repo):
+    earlier = MINIMAL.replace("09:12", "09:00").replace("2026-11-20", "2026-11-02") + (
+        "services: [billing-db]\nroot_cause: {category: configuration}\n"
+    )
+    again = MINIMAL.replace("0001", "0002").replace("status: reported", "status: resolved") + (
+        "acknowledged_at: 2026-11-20T09:20:00+01:00\nresolved_at: 2026-11-20T10:00:00+01:00\n"
+        "services: [billing-db]\nroot_cause: {category: configuration}\n"
+    )
+    repo = make_repo({NAME: incident(earlier), "INC-2026-0002-again.md": incident(again)})
+    result = repo.run("close", "INC-2026-0002", *NOW)
+    assert result.code == 1 and "[closure-recurrence]" in result.err
+    assert (
+        "it recurs INC-2026-0001: list it in `related: [INC-2026-0001]` and say in "
+        "'## Prevention plan' why its prevention did not hold, naming it there"
+    ) in result.err

@@ -8,6 +8,7 @@ the escalations still missing and the `rca_approvers` of the severity.
 
 from __future__ import annotations
 
+import re
 from typing import get_args
 
 from incident_ops.domain.incident import Incident, RootCauseCategory
@@ -16,6 +17,7 @@ from incident_ops.policy.classify import required_departments
 from incident_ops.policy.load import Policy
 
 ROOT_CAUSE_CATEGORIES: tuple[str, ...] = get_args(RootCauseCategory)
+_ID = re.compile(r"\b[A-Z]+-\d{4}-\d{4,}\b")
 
 
 def _unwritten(findings: list[Finding], rule: str) -> bool:
@@ -61,6 +63,16 @@ def close_hints(incident: Incident, findings: list[Finding], policy: Policy) -> 
         hints.append(
             "record the final customer update, after resolved_at: incident-ops update "
             f'{iid} --audience customers --channel email --summary "…" --final'
+        )
+    if "closure-recurrence" in rules:
+        earlier = sorted(
+            {i for f in findings if f.rule == "closure-recurrence" for i in _ID.findall(f.message)}
+            - {iid}
+        )
+        names = ", ".join(earlier)
+        hints.append(
+            f"it recurs {names}: list it in `related: [{names}]` and say in '## Prevention "
+            "plan' why its prevention did not hold, naming it there"
         )
     if "closure-departments" in rules:
         engaged = {e.department for e in incident.escalations}
