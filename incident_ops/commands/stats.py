@@ -56,8 +56,10 @@ def stats(
     instant = now_in(policy, now)
     first, last = period(since, until, instant.astimezone(policy.calendar().tz))
     loaded = load_entries(repo, policy, instant, Timeline.of(repo, policy, mode(policy_mode)))
+    from incident_ops.output.safe import printable
+
     for path in loaded.skipped:
-        click.echo(f"incident-ops: skipped {path}: it does not validate", err=True)
+        click.echo(printable(f"incident-ops: skipped {path}: it does not validate"), err=True)
     figures = compute(loaded.incidents, loaded.obligations, policy, first, last)
     figures |= {"policy": policy_mode, "graded": loaded.graded}
     if fmt == "json":

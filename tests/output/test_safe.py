@@ -105,9 +105,11 @@ def test_history_text_prints_no_escape_from_values_or_authors(make_repo):
 def test_stats_and_report_text_print_no_escape(make_repo):
     front = _front(extra=r'services: ["db\e]8;;https://evil.example/\e\\"]' + "\n")
     front = front.replace("SEV3", "SEV1")
-    repo = make_repo({"INC-2026-0001-billing.md": incident(front)})
+    broken = f"INC-2026-0002-{OSC52}.md"  # skipped by stats, named on stderr
+    repo = make_repo({"INC-2026-0001-billing.md": incident(front), broken: "no front matter"})
     stats = repo.run("stats", "--now", NOW)
     assert stats.code == 0 and "db" in stats.out and _clean(stats.out)
+    assert "skipped incidents/2026/INC-2026-0002-.md" in stats.err and _clean(stats.err)
     report = repo.run("report", "--now", NOW)
     assert report.code == 0 and CLEAN_TITLE in report.out and _clean(report.out)
     data = json.loads(repo.run("stats", "--now", NOW, "--format", "json").out)
