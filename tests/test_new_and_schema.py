@@ -175,3 +175,14 @@ def test_new_in_a_read_only_incidents_folder_is_a_clear_error(make_repo):
     assert "incidents/2026: cannot write the new incident file:" in result.err
     assert "internal error" not in result.err
     assert list(folder.iterdir()) == []
+
+
+def test_new_writes_names_yaml_would_misread_quoted(make_repo):
+    repo = make_repo({})
+    path = repo.run(
+        "new", "--title", "x", "--severity", "SEV3", "--category", "service-failure",
+        "--services", "no,123,2026-01-01,dns", "--customers", "Null,acme bank",
+    ).out.strip()  # fmt: skip
+    front = yaml.safe_load((repo.root / path).read_text().split("---\n")[1])
+    assert front["services"] == ["no", "123", "2026-01-01", "dns"]
+    assert front["customers"] == ["Null", "acme bank"]

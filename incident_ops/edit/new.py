@@ -16,14 +16,14 @@ from importlib import resources
 from string import Template
 
 from incident_ops.domain.instants import not_in_future
-from incident_ops.edit.people import login
+from incident_ops.edit.people import login, names
 from incident_ops.errors import ConfigError, IncidentOpsError
 from incident_ops.policy.load import Policy
 from incident_ops.workspace.config import Repo
 from incident_ops.workspace.files import incident_files
 
 SOURCES = ("monitoring", "customer", "staff", "security-log", "vendor")
-_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")  # a name YAML reads as itself, unquoted
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9._/-]*")  # a name YAML reads as itself, unquoted
 
 
 @dataclass(frozen=True)
@@ -66,25 +66,16 @@ def _yaml_text(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _yaml_list(names: Sequence[str]) -> str:
+def _yaml_list(values: Sequence[str]) -> str:
     """`[billing-db, "odd name"]`: plain where YAML reads the name as itself."""
-    items = [n if _PLAIN.fullmatch(n) and n not in _YAML_WORDS else _yaml_text(n) for n in names]
+    items = [
+        v if _PLAIN.fullmatch(v) and v.lower() not in _YAML_WORDS else _yaml_text(v) for v in values
+    ]
     return f"[{', '.join(items)}]"
 
 
-_YAML_WORDS = {"null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"}
-
-
-def names(values: Sequence[str], option: str) -> list[str]:
-    """Service or customer names: each stripped, none empty, each kept once, in order."""
-    found: list[str] = []
-    for value in values:
-        name = value.strip()
-        if not name or not name.isprintable():
-            raise ConfigError(f"{option}: {value!r} is not a name")
-        if name not in found:
-            found.append(name)
-    return found
+# Words YAML 1.1 (libyaml) reads as booleans or null: such a name is written quoted.
+_YAML_WORDS = {"null", "true", "false", "yes", "no", "on", "off", "y", "n"}
 
 
 def render(

@@ -39,7 +39,7 @@ from incident_ops.edit import actions, plans
 from incident_ops.edit.frontmatter import edit_text, read_text
 from incident_ops.edit.gate import EDIT_GATE, GateContext, gate
 from incident_ops.edit.guidance import ROOT_CAUSE_CATEGORIES, approvals_note
-from incident_ops.edit.people import handle
+from incident_ops.edit.people import handle, names
 from incident_ops.edit.plans import Plan, Planner, stage_change
 from incident_ops.edit.transaction import Transaction, transaction
 from incident_ops.errors import GateRefused, IncidentOpsError
@@ -185,11 +185,11 @@ class Editor:
         writes `null`, unknown) and the affected customers (`customers` replaces the list,
         `add_customers` adds to it)."""
         values = plans.check_impact(values or {})
-        names = [_name(c, "--customers") for c in customers] if customers is not None else None
-        added = [_name(c, "--customer") for c in add_customers]
-        if not values and names is None and not added:
+        listed = names(customers, "--customers") if customers is not None else None
+        added = names(add_customers, "--customer")
+        if not values and listed is None and not added:
             raise IncidentOpsError("nothing to set: give an impact flag or customers")
-        return self.run(incident_id, plans.impact(values, names, added), commit=commit)
+        return self.run(incident_id, plans.impact(values, listed, added), commit=commit)
 
     def set_root_cause(
         self, incident_id: str, category: str, summary: str | None = None, commit: bool = False
@@ -308,11 +308,3 @@ class Editor:
 
 def _with_commit(result: EditResult, tx: Transaction) -> EditResult:
     return result if tx.commit_id is None else replace(result, commit=tx.commit_id)
-
-
-def _name(value: str, option: str) -> str:
-    """A customer or service name: stripped, not empty, nothing a terminal would obey."""
-    name = value.strip()
-    if not name or not name.isprintable():
-        raise IncidentOpsError(f"{option}: {value!r} is not a name")
-    return name

@@ -1,4 +1,5 @@
-"""People in the record: GitHub logins written as SPEC writes handles, `"@erin"`.
+"""Who is in the record: GitHub logins written as SPEC writes handles, `"@erin"`, and
+the names of customers and services.
 
 A bare login (`erin`, from a command line or a comment's author) gets its `@`; anything
 that is not a login (spaces, control characters, an e-mail address) is refused, so a
@@ -8,6 +9,7 @@ handle is always something GitHub can notify and a terminal can print.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from incident_ops.errors import IncidentOpsError
@@ -32,3 +34,16 @@ def handle(text: str, option: str = "login") -> Any:
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     return DoubleQuotedScalarString(login(text, option))
+
+
+def names(values: Sequence[str], option: str) -> list[str]:
+    """Customer or service names: each stripped, none empty or holding a control
+    character, each kept once, in order."""
+    found: list[str] = []
+    for value in values:
+        name = value.strip()
+        if not name or not name.isprintable():
+            raise IncidentOpsError(f"{option}: {value!r} is not a name")
+        if name not in found:
+            found.append(name)
+    return found
