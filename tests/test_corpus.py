@@ -1,28 +1,35 @@
 """Bad-input corpus: every malformed incident or policy gives the right finding, never a traceback.
 
-Each case runs the real CLI (`python -m incident_ops validate`) in a throw-away repository built
-from `tests/corpus/policies/base/` (a small valid policy), the valid baseline incident and the
-case file.  Lines are 1-based file lines: the front matter starts at line 2, a finding points at
-the offending key, a YAML error at the line the parser reports, a file-level problem at line 1.
+Each case runs the real CLI's `validate` on a throw-away repository built from
+`tests/corpus/policies/base/` (a small valid policy), the valid baseline incident and the case
+file.  Cases run in-process (`incident_ops.cli.main` with `--root`, started from an
+unrelated folder) to keep the suite fast; the two SMOKE cases run as real `python -m
+incident_ops` processes from the repository folder, as a user would, so the console path is
+proven end to end.  Lines are 1-based file lines: the front matter starts at line 2, a finding
+points at the offending key, a YAML error at the line the parser reports, a file-level problem
+at line 1.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.helpers import NOW, GitRepo, Result, run_main, run_process
+
 CORPUS = Path(__file__).parent / "corpus"
+POLICIES = CORPUS / "policies"
 PROJECT = Path(__file__).parent.parent
-NOW = "2026-11-20T12:00:00+01:00"
 BASELINE = CORPUS / "baseline" / "INC-2026-0001-baseline.md"
 ANY = None  # SPEC gives no position for something that is absent: any line will do
 HUGE = "INC-2026-0911-huge.md"  # generated at test time, 50 MB, never committed
+PWNED = "incident-ops-pwned"  # what the corpus' YAML tags would create if they ran
+# One incident case and one policy case run as real processes (the rest in-process).
+SMOKE = {"INC-2026-0907-python-tag.md", "python-tag"}
 
 # (case file, expected exit code, [(rule, line), ...] expected among the case file's findings)
 INCIDENT_CASES: list[tuple[str, int, list[tuple[str, int | None]]]] = [
@@ -96,29 +103,35 @@ POLICY_CASES: list[Any] = [  # tuples, or pytest.param for a known validator bug
 CONFIG = "incidents: incidents\npolicies: policies\nid_prefix: INC\n"
 
 
-def make_repo(root: Path, policies: Path) -> Path:
-    """A fresh incident repo: the given policies, the config, the valid baseline incident."""
+def corpus_repo(root: Path, case: str = "base") -> Path:
+    """A fresh incident repo: a case's policies, the config, the valid baseline incident."""
     repo = root / "repo"
-    shutil.copytree(policies, repo / "policies")
+    shutil.copytree(POLICIES / case, repo / "policies")
     (repo / "incident-ops.yaml").write_text(CONFIG, encoding="utf-8")
     year = repo / "incidents" / "2026"
     year.mkdir(parents=True)
     shutil.copy(BASELINE, year / BASELINE.name)
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    GitRepo(repo)
     return repo
 
 
-def validate(repo: Path) -> subprocess.CompletedProcess[str]:
-    """Run the real CLI as a user would, from the repo root."""
-    return subprocess.run(
-        [sys.executable, "-m", "incident_ops", "validate", "--format", "json", "--now", NOW],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        errors="replace",
-        timeout=120,
-        check=False,
-    )
+@pytest.fixture
+def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working folder outside every repository: in-process runs must find the
+    repository through `--root` alone, and anything a YAML tag ran would land here."""
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def validate(repo: Path, case: str | None = None) -> Result:
+    """The real CLI on `repo`: a real process from the repo root for a SMOKE case, else
+    in-process with `--root`."""
+    args = ("validate", "--format", "json", "--now", NOW)
+    if case in SMOKE:
+        return run_process(repo, *args)
+    return run_main(*args, "--root", str(repo))
 
 
 def write_huge(path: Path) -> None:
@@ -133,22 +146,23 @@ def write_huge(path: Path) -> None:
 
 def test_corpus_is_big_enough() -> None:
     committed = [p for p in (CORPUS / "incidents").iterdir() if p.is_file()]
-    policy_files = list((CORPUS / "policies").glob("*/*.yaml"))
+    policy_files = list(POLICIES.glob("*/*.yaml"))
     assert len(committed) + len(POLICY_CASES) >= 34
     assert {p.name for p in committed} == {c for c, _, _ in INCIDENT_CASES} - {HUGE}
     names = {getattr(c, "values", c)[0] for c in POLICY_CASES}
     assert {p.parent.name for p in policy_files} == names | {"base"}
+    assert SMOKE.issubset(names | {c for c, _, _ in INCIDENT_CASES})
 
 
-def test_base_corpus_repo_is_clean(tmp_path: Path) -> None:
+def test_base_corpus_repo_is_clean(tmp_path: Path, elsewhere: Path) -> None:
     """The base policy and the baseline incident pass, so every case fails for its own defect."""
-    result = validate(make_repo(tmp_path, CORPUS / "policies" / "base"))
-    assert "Traceback" not in result.stdout + result.stderr
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert json.loads(result.stdout)["summary"]["errors"] == 0
+    result = validate(corpus_repo(tmp_path))
+    assert "Traceback" not in result.out + result.err
+    assert result.code == 0, result.out + result.err
+    assert result.json()["summary"]["errors"] == 0
 
 
-def test_example_repo_is_clean(tmp_path: Path) -> None:
+def test_example_repo_is_clean(tmp_path: Path, elsewhere: Path) -> None:
     """The shipped examples validate with no error at --now; the one finding is by design.
 
     INC-2026-0007 recurs INC-2026-0001 whose prevention actions were all done: the example
@@ -158,47 +172,49 @@ def test_example_repo_is_clean(tmp_path: Path) -> None:
     shutil.copytree(PROJECT / "policies", repo / "policies")
     shutil.copytree(PROJECT / "incidents", repo / "incidents")
     shutil.copy(PROJECT / "incident-ops.yaml", repo / "incident-ops.yaml")
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    GitRepo(repo)
     result = validate(repo)
-    assert "Traceback" not in result.stdout + result.stderr
-    report = json.loads(result.stdout)
+    assert "Traceback" not in result.out + result.err
+    report = result.json()
     found = [(f["path"], f["rule"], f["level"]) for f in report["findings"]]
     recurring = "incidents/2026/INC-2026-0007-billing-db-slow-after-rebuild.md"
     assert found == [(recurring, "recurrence", "warning")], json.dumps(report, indent=1)
-    assert result.returncode == 0
+    assert result.code == 0
     assert report["summary"]["incidents"] == 9
 
 
 @pytest.mark.parametrize(("case", "code", "expected"), INCIDENT_CASES, ids=lambda v: str(v))
 def test_incident_case(
-    tmp_path: Path, case: str, code: int, expected: list[tuple[str, int | None]]
+    tmp_path: Path, elsewhere: Path, case: str, code: int, expected: list[tuple[str, int | None]]
 ) -> None:
-    repo = make_repo(tmp_path, CORPUS / "policies" / "base")
+    repo = corpus_repo(tmp_path)
     target = repo / "incidents" / "2026" / case
     if case == HUGE:
         write_huge(target)
     else:
         shutil.copyfile(CORPUS / "incidents" / case, target)
 
-    result = validate(repo)
+    result = validate(repo, case)
 
-    assert "Traceback" not in result.stdout + result.stderr
-    assert result.returncode == code, result.stdout + result.stderr
-    findings = json.loads(result.stdout)["findings"]
+    assert "Traceback" not in result.out + result.err
+    assert result.code == code, result.out + result.err
+    findings = result.json()["findings"]
     mine = [(f["rule"], f["line"]) for f in findings if f["path"] == f"incidents/2026/{case}"]
     for rule, line in expected:
         hits = [got for got in mine if got[0] == rule and (line is ANY or got[1] == line)]
         assert hits, f"expected {rule} at line {line}, got {mine}"
-    assert not (repo / "incident-ops-pwned").exists(), "a YAML tag ran a command"
+    for folder in (repo, elsewhere):
+        assert not (folder / PWNED).exists(), "a YAML tag ran a command"
 
 
 @pytest.mark.parametrize(("case", "file", "line"), POLICY_CASES, ids=lambda v: str(v))
-def test_policy_case(tmp_path: Path, case: str, file: str, line: int) -> None:
-    repo = make_repo(tmp_path, CORPUS / "policies" / case)
+def test_policy_case(tmp_path: Path, elsewhere: Path, case: str, file: str, line: int) -> None:
+    repo = corpus_repo(tmp_path, case)
 
-    result = validate(repo)
+    result = validate(repo, case)
 
-    assert "Traceback" not in result.stdout + result.stderr
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert f"policies/{file}:{line}:" in result.stderr, result.stderr
-    assert not (repo / "incident-ops-pwned").exists(), "a YAML tag ran a command"
+    assert "Traceback" not in result.out + result.err
+    assert result.code == 2, result.out + result.err
+    assert f"policies/{file}:{line}:" in result.err, result.err
+    for folder in (repo, elsewhere):
+        assert not (folder / PWNED).exists(), "a YAML tag ran a command"
