@@ -2,7 +2,8 @@
 
 Each case runs the real CLI's `validate` on a throw-away repository built from
 `tests/corpus/policies/base/` (a small valid policy), the valid baseline incident and the case
-file.  Cases run in-process (`incident_ops.cli.main` with `--root`, started from an
+file.  A policy case's folder holds only the file(s) it breaks; each replaces the base file of
+the same name.  Cases run in-process (`incident_ops.cli.main` with `--root`, started from an
 unrelated folder) to keep the suite fast; the two SMOKE cases run as real `python -m
 incident_ops` processes from the repository folder, as a user would, so the console path is
 proven end to end.  Lines are 1-based file lines: the front matter starts at line 2, a finding
@@ -103,10 +104,14 @@ POLICY_CASES: list[Any] = [  # tuples, or pytest.param for a known validator bug
 CONFIG = "incidents: incidents\npolicies: policies\nid_prefix: INC\n"
 
 
-def corpus_repo(root: Path, case: str = "base") -> Path:
-    """A fresh incident repo: a case's policies, the config, the valid baseline incident."""
+def corpus_repo(root: Path, case: str | None = None) -> Path:
+    """A fresh incident repo: the base policies with a policy case's files over them, the
+    config, the valid baseline incident."""
     repo = root / "repo"
-    shutil.copytree(POLICIES / case, repo / "policies")
+    shutil.copytree(POLICIES / "base", repo / "policies")
+    if case is not None:
+        for path in (POLICIES / case).iterdir():
+            shutil.copyfile(path, repo / "policies" / path.name)
     (repo / "incident-ops.yaml").write_text(CONFIG, encoding="utf-8")
     year = repo / "incidents" / "2026"
     year.mkdir(parents=True)
@@ -152,6 +157,16 @@ def test_corpus_is_big_enough() -> None:
     names = {getattr(c, "values", c)[0] for c in POLICY_CASES}
     assert {p.parent.name for p in policy_files} == names | {"base"}
     assert SMOKE.issubset(names | {c for c, _, _ in INCIDENT_CASES})
+
+
+def test_policy_cases_hold_only_what_they_break() -> None:
+    """Each policy case's folder holds the file it names, and no unchanged base file."""
+    for case, file, _ in (getattr(c, "values", c) for c in POLICY_CASES):
+        files = sorted((POLICIES / case).iterdir())
+        assert file in [path.name for path in files], case
+        for path in files:
+            base = POLICIES / "base" / path.name
+            assert not base.exists() or base.read_bytes() != path.read_bytes(), path
 
 
 def test_base_corpus_repo_is_clean(tmp_path: Path, elsewhere: Path) -> None:
