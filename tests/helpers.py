@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from incident_ops.cli import main
 
-NOW = "2026-11-20T12:00:00+01:00"
+NOW = "2026-11-20T12:00:00+01:00"  # a Friday, 12:00 in Berlin: the `--now` of every test
 
 # The policy of SPEC §4, complete and valid: the reference for rule tests.
 SPEC_POLICY = """\

@@ -14,6 +14,7 @@ from incident_ops.domain.instants import parse_instant
 from incident_ops.lint.validate import validate
 from incident_ops.policy.load import load_policy
 from incident_ops.workspace.config import open_repo
+from tests.helpers import NOW
 
 PROJECT = Path(__file__).parent.parent
 
@@ -33,7 +34,7 @@ def test_generated_repo_is_valid_and_deterministic(tmp_path):
     assert len(log.stdout.splitlines()) == 2
     repo = open_repo(str(tmp_path / "a"))
     policy = load_policy(repo.policies_dir, repo.root)
-    report = validate(repo, policy, parse_instant("2026-11-20T12:00:00+01:00", UTC))
+    report = validate(repo, policy, parse_instant(NOW, UTC))
     assert (report.files, report.incidents, report.findings) == (30, 30, [])
     assert again == paths
 

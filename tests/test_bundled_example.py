@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_cli
+from tests.helpers import NOW, run_cli
 
 PROJECT = Path(__file__).resolve().parent.parent
-NOW = "2026-11-20T12:00:00+01:00"
 ENV = {
     "GIT_AUTHOR_NAME": "Kim Dohyun",
     "GIT_AUTHOR_EMAIL": "kim@example.com",

@@ -20,8 +20,7 @@ from incident_ops.workspace.config import open_repo
 from incident_ops.workspace.files import incident_files, relpaths
 from incident_ops.workspace.index import FIELDS, RepoIndex, entry_for
 from incident_ops.workspace.workspace import Workspace
-
-NOW = "2026-11-20T12:00:00+01:00"
+from tests.helpers import NOW
 
 
 def build_index(repo, fresh_entries) -> RepoIndex:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from incident_ops.cli import COMMANDS
-from tests.helpers import run_cli, run_process
+from tests.helpers import NOW, run_cli, run_process
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -59,7 +59,7 @@ def test_bad_now_is_a_usage_error(make_repo):
 
 
 def test_python_dash_m_runs_the_cli_on_the_bundled_example():
-    result = run_process(ROOT, "validate", "--now", "2026-11-20T12:00:00+01:00")
+    result = run_process(ROOT, "validate", "--now", NOW)
     assert result.code == 0, result.out + result.err
     assert "0 error(s)" in result.out
 

@@ -7,7 +7,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from tests.helpers import MINIMAL, incident, run_process
+from tests.helpers import MINIMAL, NOW, incident, run_process
 
 PROJECT = Path(__file__).resolve().parents[1]
 CONTRACT = Path("/work/shared/contract/check.py")
@@ -50,7 +50,7 @@ def test_escalations_and_actions_name_department_rule_and_action(make_repo):
         "actions:\n  - {id: A1, title: Alert, department: platform, due: 2026-11-19}\n"
     )
     repo = make_repo({"INC-2026-0001-billing.md": incident(front)})
-    result = repo.run("deadlines", "--format", "json", "--now", "2026-11-20T12:00:00+01:00")
+    result = repo.run("deadlines", "--format", "json", "--now", NOW)
     assert result.code == 0  # a report: overdue deadlines do not fail it
     obligations = result.json()["incidents"][0]["obligations"]
     assert obligations[0] == {
@@ -77,7 +77,7 @@ def test_text_table_puts_overdue_first(make_repo):
         "actions:\n  - {id: A1, title: Alert, department: platform, due: 2026-12-19}\n"
     )
     repo = make_repo({"INC-2026-0001-billing.md": incident(front)})
-    result = repo.run("deadlines", "--now", "2026-11-20T12:00:00+01:00")
+    result = repo.run("deadlines", "--now", NOW)
     assert result.code == 0
     lines = result.out.splitlines()
     assert lines[0] == "Deadlines as of 2026-11-20T12:00:00+01:00"
@@ -108,7 +108,7 @@ def _cells(header: str, row: str) -> list[str]:
 
 def test_empty_repo_says_so(make_repo):
     repo = make_repo({})
-    result = repo.run("deadlines", "--now", "2026-11-20T12:00:00+01:00")
+    result = repo.run("deadlines", "--now", NOW)
     assert (result.code, result.out) == (
         0,
         "Deadlines as of 2026-11-20T12:00:00+01:00: no obligations\n",
@@ -122,7 +122,7 @@ def test_unparsable_file_is_named_on_stderr_and_exits_1(make_repo):
             "INC-2026-0002-broken.md": "---\nid: INC-2026-0002\ntitle: [unclosed\n---\n",
         }
     )
-    result = repo.run("deadlines", "--format", "json", "--now", "2026-11-20T12:00:00+01:00")
+    result = repo.run("deadlines", "--format", "json", "--now", NOW)
     assert result.code == 1
     assert result.err.startswith("incidents/2026/INC-2026-0002-broken.md:4: invalid YAML")
     assert [i["id"] for i in result.json()["incidents"]] == ["INC-2026-0001"]
@@ -133,7 +133,7 @@ def test_bad_policy_exits_2_naming_the_file(make_repo):
         {"INC-2026-0001-billing.md": incident(MINIMAL)},
         policy="severities: [\n",
     )
-    result = repo.run("deadlines", "--now", "2026-11-20T12:00:00+01:00")
+    result = repo.run("deadlines", "--now", NOW)
     assert result.code == 2
     assert "policies/policy.yaml:" in result.err
 
@@ -143,12 +143,11 @@ def _iso(text: str | None) -> bool:
 
 
 def test_bundled_example_repo_has_the_contract_shape():
-    now = "2026-11-20T12:00:00+01:00"
-    result = run_process(PROJECT, "deadlines", "--now", now, "--format", "json", "--root", ".")
+    result = run_process(PROJECT, "deadlines", "--now", NOW, "--format", "json", "--root", ".")
     assert result.code == 0, result.err
     assert "Traceback" not in result.err
     doc = result.json()
-    assert doc["now"] == now
+    assert doc["now"] == NOW
     assert len(doc["incidents"]) >= 9
     for item in doc["incidents"]:
         assert set(item) >= {"id", "path", "severity", "status", "obligations"}

@@ -14,9 +14,9 @@ from incident_ops.workspace import parallel
 from incident_ops.workspace.config import open_repo
 from incident_ops.workspace.load import Record
 from incident_ops.workspace.workspace import Workspace
+from tests.helpers import NOW
 
 HEAVY = ("github", "git", "ruamel", "jinja2", "rich")
-NOW = "2026-11-20T12:00:00+01:00"
 PROBE = f"""
 import sys
 from incident_ops.cli import main

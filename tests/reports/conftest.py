@@ -10,8 +10,6 @@ import pytest
 
 from tests.helpers import incident
 
-NOW = "2026-11-20T12:00:00+01:00"  # a Friday
-
 WRITTEN = """
 ## Summary
 Mail was slow.

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.helpers import run_cli
-from tests.reports.conftest import NOW
+from tests.helpers import NOW, run_cli
 
 PERIOD = ("--since", "2026-11-01", "--until", "2026-11-30", "--now", NOW)
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import incident, run_cli
-from tests.reports.conftest import NOW
+from tests.helpers import NOW, incident, run_cli
 from tests.reports.sitecheck import broken_links, links
 
 CHART_TITLES = (

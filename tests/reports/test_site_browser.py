@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import run_process
-from tests.reports.conftest import NOW, copy_example
+from tests.helpers import NOW, run_process
+from tests.reports.conftest import copy_example
 from tests.reports.sitecheck import broken_links
 from tests.reports.test_site import CHART_TITLES
 

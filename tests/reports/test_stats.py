@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.reports.conftest import NOW
+from tests.helpers import NOW
 
 NULLS = {"median": None, "p90": None}
 EMPTY = {"count": 0, "mtta_minutes": NULLS, "mttr_minutes": NULLS, "mttm_minutes": NULLS}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import incident
+from tests.helpers import NOW, incident
 from tests.rules.util import lint
 
 EARLIER = """\
@@ -133,7 +133,7 @@ def test_recurrence_is_inactive_without_a_policy_entry(make_repo):
         "recurrence: {window: 180d, match: [services, root_cause.category]}\n", ""
     )
     repo = make_repo({NAME: incident(LATER), **earlier("open")}, policy=policy)
-    result = repo.run("validate", "--format", "json", "--now", "2026-11-20T12:00:00+01:00")
+    result = repo.run("validate", "--format", "json", "--now", NOW)
     assert [f for f in result.json()["findings"] if f["rule"] == "recurrence"] == []
 
 
@@ -168,6 +168,6 @@ def test_matching_on_category_customers_and_severity(make_repo, match, later_cha
     repo = make_repo(
         {NAME: incident(later), "INC-2026-0001-billing.md": incident(first)}, policy=policy
     )
-    result = repo.run("validate", "--format", "json", "--now", "2026-11-20T12:00:00+01:00")
+    result = repo.run("validate", "--format", "json", "--now", NOW)
     rules = [f["rule"] for f in result.json()["findings"] if f["path"].endswith(NAME)]
     assert ("recurrence" in rules) is recurs, result.out

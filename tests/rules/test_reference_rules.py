@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import MINIMAL, SECTIONS, incident
+from tests.helpers import MINIMAL, NOW, SECTIONS, incident
 from tests.rules.util import lint
 
 
@@ -88,7 +88,7 @@ def test_rules_can_be_disabled_or_downgraded(make_repo):
     config = "rules: {missing-section: warning, id-filename: off}\n"  # unquoted off: YAML false
     repo = make_repo({"INC-2026-0001-x.md": incident(MINIMAL, body)}, config=config)
     repo.write("INC-2026-0005-wrong-name.md", incident(MINIMAL.replace("0001", "0004")))
-    result = repo.run("validate", "--format", "json", "--now", "2026-11-20T12:00:00+01:00")
+    result = repo.run("validate", "--format", "json", "--now", NOW)
     assert [(f["rule"], f["level"]) for f in result.json()["findings"]] == [
         ("missing-section", "warning")
     ]
