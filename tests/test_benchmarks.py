@@ -14,7 +14,7 @@ from incident_ops.domain.instants import parse_instant
 from incident_ops.lint.validate import validate
 from incident_ops.policy.load import load_policy
 from incident_ops.workspace.config import open_repo
-from tests.helpers import NOW
+from tests.helpers import NOW, git
 
 PROJECT = Path(__file__).parent.parent
 
@@ -28,10 +28,7 @@ def test_generated_repo_is_valid_and_deterministic(tmp_path):
     front = yaml.safe_load(text.split("---\n")[1])
     assert {"escalations", "updates", "actions", "impact", "root_cause", "related"} <= set(front)
     assert text.count("\n## ") == 6
-    log = subprocess.run(
-        ["git", "log", "--oneline"], cwd=tmp_path / "a", capture_output=True, text=True
-    )
-    assert len(log.stdout.splitlines()) == 2
+    assert len(git(tmp_path / "a", "log", "--oneline").splitlines()) == 2
     repo = open_repo(str(tmp_path / "a"))
     policy = load_policy(repo.policies_dir, repo.root)
     report = validate(repo, policy, parse_instant(NOW, UTC))

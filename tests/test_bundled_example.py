@@ -8,52 +8,38 @@ lifecycle with the editing commands (`--commit`), so `history`, `stats`, `simila
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import NOW, run_cli
+from tests.helpers import NOW, GitRepo, identity, run_cli
 
 PROJECT = Path(__file__).resolve().parent.parent
-ENV = {
-    "GIT_AUTHOR_NAME": "Kim Dohyun",
-    "GIT_AUTHOR_EMAIL": "kim@example.com",
-    "GIT_COMMITTER_NAME": "Kim Dohyun",
-    "GIT_COMMITTER_EMAIL": "kim@example.com",
-}
-
-
-def _git(root: Path, *args: str, date: str) -> None:
-    env = {**ENV, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "PATH": "/usr/bin:/bin"}
-    subprocess.run(["git", "-C", str(root), *args], check=True, env=env, capture_output=True)
+KIM = "Kim Dohyun"
 
 
 @pytest.fixture(scope="module")
 def example(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("example") / "repo"
-    root.mkdir()
-    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+    repo = GitRepo(tmp_path_factory.mktemp("example") / "repo")
+    root = repo.root
     shutil.copytree(PROJECT / "policies", root / "policies")
     shutil.copy(PROJECT / "incident-ops.yaml", root / "incident-ops.yaml")
-    _git(root, "add", "-A", date="2026-10-01T09:00:00+02:00")
-    _git(root, "commit", "-q", "-m", "policies", date="2026-10-01T09:00:00+02:00")
+    repo.commit("policies", "2026-10-01T09:00:00+02:00", KIM)
     (root / "incidents" / "2026").mkdir(parents=True)
     for source in sorted((PROJECT / "incidents" / "2026").glob("*.md")):
         if source.name.startswith("INC-2026-0009"):
             continue
         shutil.copy(source, root / "incidents" / "2026" / source.name)
-        _git(root, "add", "-A", date="2026-11-19T18:00:00+01:00")
-        _git(root, "commit", "-q", "-m", f"Add {source.name[:13]} (#{source.name[9:13]})",
-             date="2026-11-19T18:00:00+01:00")  # fmt: skip
+        repo.commit(
+            f"Add {source.name[:13]} (#{source.name[9:13]})", "2026-11-19T18:00:00+01:00", KIM
+        )
     # INC-2026-0009 as first reported, then its acknowledgement and an update, by command.
     text = (PROJECT / "incidents" / "2026" / "INC-2026-0009-mail-relay-delays.md").read_text()
     head, body = text.split("\n---\n", 1)
     first = head.split("acknowledged_at:")[0].replace("status: investigating", "status: reported")
     target = root / "incidents" / "2026" / "INC-2026-0009-mail-relay-delays.md"
     target.write_text(first + "---\n" + body)
-    _git(root, "add", "-A", date="2026-11-20T08:35:00+01:00")
-    _git(root, "commit", "-q", "-m", "Open INC-2026-0009 (#31)", date="2026-11-20T08:35:00+01:00")
+    repo.commit("Open INC-2026-0009 (#31)", "2026-11-20T08:35:00+01:00", KIM)
     for args in (
         ["ack", "INC-2026-0009", "--at", "2026-11-20T09:05:00+01:00"],
         ["escalate", "INC-2026-0009", "--department", "platform", "--by", "@kim-dh",
@@ -62,7 +48,9 @@ def example(tmp_path_factory) -> Path:
          "--summary", "Outgoing e-mail is delayed; no mail is lost",
          "--at", "2026-11-20T09:40:00+01:00"],
     ):  # fmt: skip
-        result = run_cli(root, *args, "--commit", env={**ENV, "GIT_AUTHOR_DATE": args[-1]})
+        result = run_cli(
+            root, *args, "--commit", env={**identity(KIM), "GIT_AUTHOR_DATE": args[-1]}
+        )
         assert result.code == 0, result.out + result.err
     return root
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from incident_ops.workspace.config import open_repo
 from incident_ops.workspace.files import incident_files, relpaths
 from incident_ops.workspace.index import FIELDS, RepoIndex, entry_for
 from incident_ops.workspace.workspace import Workspace
-from tests.helpers import NOW
+from tests.helpers import NOW, git
 
 
 def build_index(repo, fresh_entries) -> RepoIndex:
@@ -45,10 +44,6 @@ def fresh(repo) -> dict:
 
 def built(repo) -> dict:
     return dict(build_index(repo, {}).entries)
-
-
-def git(root: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
 
 
 @pytest.fixture(params=["git", "plain"])
@@ -152,13 +147,10 @@ def test_committed_edit_changes_blob_key(tmp_path):
     built(repo)
     path = retitle(repo, 2, "Committed title")
     git(tmp_path, "add", "-A")
-    git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "edit")
+    git(tmp_path, "commit", "-qm", "edit")
     assert built(repo)[repo.relpath(path)].title == "Committed title"
     key = cache.load(_file(repo))[repo.relpath(path)][0]
-    blob = subprocess.run(
-        ["git", "rev-parse", f"HEAD:{repo.relpath(path)}"], cwd=tmp_path, capture_output=True
-    )
-    assert key == blob.stdout.decode().strip()
+    assert key == git(tmp_path, "rev-parse", f"HEAD:{repo.relpath(path)}").strip()
 
 
 def test_tracked_symlink_is_never_followed_nor_cached(tmp_path):
@@ -169,7 +161,7 @@ def test_tracked_symlink_is_never_followed_nor_cached(tmp_path):
     link = (tmp_path / paths[0]).with_name("INC-2030-0001-link.md")
     os.symlink(os.path.relpath(target, link.parent), link)
     git(tmp_path, "add", "-A")
-    git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "link")
+    git(tmp_path, "commit", "-qm", "link")
     repo = open_repo(str(tmp_path))
     rel = repo.relpath(str(link))
     assert built(repo)[rel].id is None  # the target outside the folder is never read
@@ -323,7 +315,7 @@ def test_corrupt_cache_gives_the_same_findings_for_one_file(tmp_path):
     copy = original.with_name(original.name.replace(".md", "-copy.md"))
     copy.write_text(original.read_text())  # same id: duplicate-id needs the cached entry
     git(tmp_path, "add", "-A")
-    git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "copy")
+    git(tmp_path, "commit", "-qm", "copy")
     repo = open_repo(str(tmp_path))
     policy = load_policy(repo.policies_dir, repo.root)
     now = parse_instant(NOW, policy.calendar().tz)

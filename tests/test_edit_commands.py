@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
-from tests.helpers import incident
+from tests.helpers import git, identity, incident
 
 NAME = "INC-2026-0001-billing.md"
 FRONT = """\
@@ -18,12 +16,6 @@ category: service-failure
 detected_at: 2026-11-20T09:12:00+01:00
 services: [billing-db]
 """
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Test",
-    "GIT_AUTHOR_EMAIL": "test@example.com",
-    "GIT_COMMITTER_NAME": "Test",
-    "GIT_COMMITTER_EMAIL": "test@example.com",
-}
 
 
 def _changed(old: str, new: str) -> list[str]:
@@ -151,21 +143,21 @@ def test_unknown_and_ambiguous_ids_exit_2(make_repo):
 
 
 def test_commit_records_just_that_file_with_a_conventional_message(repo, monkeypatch):
-    for key, value in GIT_ENV.items():
+    for key, value in identity().items():
         monkeypatch.setenv(key, value)
-    subprocess.run(["git", "-C", str(repo.root), "add", "policies"], check=True)
+    git(repo.root, "add", "policies")
     result = repo.run("ack", "INC-2026-0001", "--at", "2026-11-20T09:20:00+01:00", "--commit")
     assert result.code == 0, result.err
-    log = _git(repo, "log", "--format=%s")
+    log = git(repo.root, "log", "--format=%s")
     assert log == "incident(INC-2026-0001): acknowledged\n"
-    files = _git(repo, "show", "--name-only", "--format=", "HEAD")
+    files = git(repo.root, "show", "--name-only", "--format=", "HEAD")
     assert files == f"incidents/2026/{NAME}\n"
-    assert _git(repo, "status", "--porcelain", "--", f"incidents/2026/{NAME}") == ""
-    assert "A  policies/policy.yaml" in _git(repo, "status", "--porcelain")  # still only staged
+    assert git(repo.root, "status", "--porcelain", "--", f"incidents/2026/{NAME}") == ""
+    assert "A  policies/policy.yaml" in git(repo.root, "status", "--porcelain")  # still staged
     args = ["--department", "management", "--at", "2026-11-20T09:35:00+01:00", "--commit"]
     assert repo.run("escalate", "INC-2026-0001", *args).code == 0
     assert (
-        _git(repo, "log", "-1", "--format=%s")
+        git(repo.root, "log", "-1", "--format=%s")
         == "incident(INC-2026-0001): escalated to management\n"
     )
 
@@ -174,16 +166,6 @@ def test_every_command_documents_an_example(repo):
     for name in ("ack", "escalate", "update", "resolve", "close"):
         result = repo.run(name, "--help")
         assert result.code == 0 and "Example" in result.out and "--at" in result.out
-
-
-def _git(repo, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-C", str(repo.root), *args],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout
 
 
 def test_ack_past_acknowledged_only_fills_the_missing_time(make_repo):

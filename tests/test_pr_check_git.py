@@ -14,7 +14,7 @@ from tests.helpers import (
     MINIMAL,
     NOW,
     SPEC_POLICY,
-    RepoFactory,
+    GitRepo,
     Result,
     findings,
     incident,
@@ -46,46 +46,20 @@ ACKNOWLEDGED = (
 INVESTIGATING = ACKNOWLEDGED.replace("status: acknowledged", "status: investigating")
 
 
-class GitRepo:
+class PrRepo(GitRepo):
     """An incident repo with history: `main` holds the base, `feature` the PR's commits."""
 
-    def __init__(self, factory: RepoFactory) -> None:
-        self.factory = factory
-        self.root = factory.root
-        self.git("symbolic-ref", "HEAD", "refs/heads/main")
-
-    def git(self, *args: str) -> str:
-        proc = subprocess.run(
-            ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", *args],
-            cwd=self.root,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return proc.stdout.strip()
-
-    def commit(self, message: str = "change") -> str:
-        self.git("add", "-A")
-        self.git("commit", "-q", "--allow-empty", "-m", message)
-        return self.git("rev-parse", "HEAD")
-
-    def branch(self, name: str = "feature") -> None:
-        self.git("checkout", "-q", "-b", name)
-
-    def write(self, name: str, text: str) -> Path:
-        return self.factory.write(name, text)
-
     def run(self, *args: str, env: dict[str, str | None] | None = None) -> Result:
-        return run_cli(self.root, "pr-check", *args, env={**NO_GITHUB, **(env or {})})  # type: ignore[dict-item]
+        return run_cli(self.root, "pr-check", *args, env={**NO_GITHUB, **(env or {})})
 
     def check(self, *args: str, env: dict[str, str | None] | None = None) -> Result:
         """pr-check of the feature branch against main, as JSON, at the fixed `now`."""
         return self.run("--base", "main", "--format", "json", "--now", NOW, *args, env=env)
 
 
-def pr_repo(make_repo, incidents: dict[str, str] | None = None, **kw) -> GitRepo:
+def pr_repo(make_repo, incidents: dict[str, str] | None = None, **kw) -> PrRepo:
     """A repo whose `main` holds `incidents`, checked out on a new `feature` branch."""
-    repo = GitRepo(make_repo(incidents or {NAME: incident(MINIMAL)}, **kw))
+    repo = PrRepo(make_repo(incidents or {NAME: incident(MINIMAL)}, **kw).root)
     repo.commit("base")
     repo.branch()
     return repo
@@ -248,21 +222,18 @@ def test_head_is_read_from_git_not_the_working_tree(make_repo) -> None:
 def test_incident_repo_below_the_git_top_level(make_repo, tmp_path: Path) -> None:
     repo = pr_repo(make_repo)
     # Put the whole incident repo in a sub-folder of a bigger Git repository.
-    outer = tmp_path / "outer"
-    subprocess.run(["git", "init", "-q", "-b", "main", str(outer)], check=True)
-    (outer / "ops").mkdir()
+    outer = GitRepo(tmp_path / "outer")
     for folder in ("policies", "incidents"):
-        shutil.copytree(repo.root / folder, outer / "ops" / folder)
-    (outer / "ops" / "incident-ops.yaml").write_text("id_prefix: INC\n")
-    inner = GitRepo.__new__(GitRepo)
-    inner.factory, inner.root = repo.factory, outer
-    inner.commit("base")
-    inner.branch()
-    (outer / "ops" / PATH).write_text(incident(MINIMAL.replace("SEV3", "SEV9")))
-    inner.commit("bad")
+        shutil.copytree(repo.root / folder, outer.root / "ops" / folder)
+    outer.write("ops/incident-ops.yaml", "id_prefix: INC\n")
+    outer.commit("base")
+    outer.branch()
+    outer.write(f"ops/{PATH}", incident(MINIMAL.replace("SEV3", "SEV9")))
+    outer.commit("bad")
     result = run_cli(
-        outer / "ops", "pr-check", "--base", "main", "--format", "json", "--now", NOW, env=NO_GITHUB
-    )  # type: ignore[arg-type]
+        outer.root / "ops", "pr-check", "--base", "main", "--format", "json", "--now", NOW,
+        env=NO_GITHUB,
+    )  # fmt: skip
     assert result.code == 1
     assert [(f["path"], f["line"]) for f in result.json()["findings"]] == [(PATH, 5)]
 

@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.helpers import git
+
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = ROOT / ".github" / "workflows"
 WORKFLOW_NAMES = ("incident-pr.yml", "incident-sweep.yml", "incident-validate.yml")
@@ -217,20 +219,6 @@ def test_action_refuses_an_unknown_command(tmp_path: Path) -> None:
     result = run_action_step(tmp_path, "rm", "-rf /")
     assert result.returncode == 2
     assert "command must be validate, pr-check or sweep" in result.stdout
-
-
-def git(cwd: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-    }
-    done = subprocess.run(
-        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
-    )
-    return done.stdout.strip()
 
 
 def run_push_step(clone: Path) -> subprocess.CompletedProcess[str]:

@@ -14,7 +14,7 @@ import pytest
 
 from tests.fakegithub import FakeGitHub
 from tests.helpers import NOW, SPEC_POLICY, Result
-from tests.test_pr_check_git import NAME, PATH, GitRepo, pr_repo
+from tests.test_pr_check_git import NAME, PATH, PrRepo, pr_repo
 
 REPO = "acme/incidents"
 PR = 7
@@ -28,7 +28,7 @@ STATUS_LINE = 4
 class Pr:
     """A feature branch closing the incident, its PR on the fake GitHub, and the CI env."""
 
-    def __init__(self, repo: GitRepo, gh: FakeGitHub, tmp: Path) -> None:
+    def __init__(self, repo: PrRepo, gh: FakeGitHub, tmp: Path) -> None:
         self.repo, self.gh = repo, gh
         self.old_sha = repo.commit("work in progress")
         repo.write(NAME, CLOSED)

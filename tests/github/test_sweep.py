@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.fakegithub import FakeGitHub
-from tests.helpers import NOW, RepoFactory, Result, incident, run_cli, run_process
+from tests.helpers import NOW, GitRepo, RepoFactory, Result, incident, run_cli, run_process
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITES = "POST|PATCH|PUT|DELETE"
@@ -371,11 +371,9 @@ def test_later_sweep_comments_breaches_updates_and_closes_done_actions(
 
 
 def test_commit_when_the_repo_sits_below_the_git_top_level(gh: FakeGitHub, tmp_path: Path) -> None:
-    import subprocess
-
     import git
 
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    GitRepo(tmp_path)
     repo = RepoFactory(tmp_path)
     repo({"INC-2026-0042-billing.md": OPEN_SEV1}, git=False)
     result = sweep(repo, gh, "--commit", "--root", str(repo.root))

@@ -6,13 +6,12 @@ Run as a script to time `history` and `history --check` on 5,000 commits:
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from tests.helpers import SPEC_POLICY, run_cli
+from tests.helpers import SPEC_POLICY, git, run_cli
 
 START = 1_795_000_000  # 2026-11-18, seconds since the epoch
 
@@ -41,7 +40,7 @@ def build(root: Path, commits: int, incidents: int) -> Path:
     """A repo whose `commits` commits each edit one of `incidents` files (round robin)."""
     (root / "policies").mkdir(parents=True)
     (root / "policies" / "policy.yaml").write_text(SPEC_POLICY, encoding="utf-8")
-    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+    git(root, "init", "-q", "-b", "main")
     stream = bytearray()
     for n in range(commits):
         number, step = n % incidents + 1, n // incidents
@@ -50,10 +49,8 @@ def build(root: Path, commits: int, incidents: int) -> Path:
         stream += _data(f"Edit {number} ({step})")
         path = f"incidents/2026/INC-2026-{number:04d}-x.md"
         stream += f"M 100644 inline {path}\n".encode() + _data(version(number, step))
-    subprocess.run(
-        ["git", "-C", str(root), "fast-import", "--quiet"], input=bytes(stream), check=True
-    )
-    subprocess.run(["git", "-C", str(root), "checkout", "-q", "-f", "main"], check=True)
+    git(root, "fast-import", "--quiet", stdin=bytes(stream))
+    git(root, "checkout", "-q", "-f", "main")
     return root
 
 

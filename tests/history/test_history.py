@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import run_cli
-from tests.history.gitrepo import GitRepo
+from tests.helpers import GitRepo, run_cli
 
 OLD = "incidents/2026/INC-2026-0001.md"
 NEW = "incidents/2026/INC-2026-0001-billing.md"
@@ -43,20 +42,30 @@ V7 = V6.replace("title: Billing database unavailable", "title: Billing DB unavai
 
 
 @pytest.fixture
-def trail(tmp_path):
+def trail(make_repo):
     """The incident's life: open, ack on a merged PR branch, rename, resolve, close, edits."""
-    repo = GitRepo(tmp_path / "repo")
+    repo = GitRepo(make_repo().root)
+    repo.commit("Policies", "2026-11-01T09:00:00+01:00", "alice")
     repo.write(OLD, V1)
-    shas = [repo.commit("Open INC-2026-0001", "2026-11-20T09:10:00+01:00")]
-    repo.git("checkout", "-q", "-b", "ack")
+    shas = [repo.commit("Open INC-2026-0001", "2026-11-20T09:10:00+01:00", "alice")]
+    repo.branch("ack")
     repo.write(OLD, V2)
     shas.append(repo.commit("Acknowledge", "2026-11-20T15:00:00+01:00", "bob"))
     repo.git("checkout", "-q", "main")
     merge = "Merge pull request #7 from acme/ack"
-    repo.git("merge", "-q", "--no-ff", "ack", "-m", merge, date="2026-11-20T15:10:00+01:00")
+    repo.git(
+        "merge",
+        "-q",
+        "--no-ff",
+        "ack",
+        "-m",
+        merge,
+        author="alice",
+        date="2026-11-20T15:10:00+01:00",
+    )
     repo.git("mv", OLD, NEW)
     repo.write(NEW, V3)
-    shas.append(repo.commit("Slug and severity (#8)", "2026-11-20T16:00:00+01:00"))
+    shas.append(repo.commit("Slug and severity (#8)", "2026-11-20T16:00:00+01:00", "alice"))
     for text, date, author in (
         (V4, "2026-11-21T10:00:00+01:00", "alice"),
         (V5, "2026-11-22T10:00:00+01:00", "alice"),

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import incident
+from tests.helpers import GitRepo, incident
 
 WRITTEN = """
 ## Summary
@@ -132,10 +131,7 @@ def copy_example(root: Path) -> Path:
     shutil.copytree(PROJECT / "incidents", root / "incidents")
     shutil.copytree(PROJECT / "policies", root / "policies")
     shutil.copy(PROJECT / "incident-ops.yaml", root / "incident-ops.yaml")
-    git = ["git", "-C", str(root), "-c", "user.name=Site Test", "-c", "user.email=t@example.com"]
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    subprocess.run([*git, "add", "."], check=True)
-    subprocess.run([*git, "commit", "-q", "-m", "Example incidents"], check=True)
+    GitRepo(root).commit("Example incidents", author="Site Test")
     return root
 
 
