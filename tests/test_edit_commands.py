@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import git, identity, incident
+from tests.helpers import front_matter, git, identity, incident
 
 NAME = "INC-2026-0001-billing.md"
-FRONT = """\
-id: INC-2026-0001
-title: Billing database unavailable   # short title
-status: reported
-severity: SEV3
-category: service-failure
-detected_at: 2026-11-20T09:12:00+01:00
-services: [billing-db]
-"""
+FRONT = front_matter(title="Billing database unavailable   # short title", services=["billing-db"])
 
 
 def _changed(old: str, new: str) -> list[str]:

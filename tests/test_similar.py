@@ -10,7 +10,7 @@ import pytest
 
 from incident_ops.reporting.similar import Index, similar
 from incident_ops.workspace.config import open_repo
-from tests.helpers import incident, run_cli
+from tests.helpers import incident_text, run_cli
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -64,11 +64,13 @@ def test_free_text_query(examples):
 
 def _synthetic(root: Path) -> Path:
     def front(n: int, title: str, services: str, cause: str, day: int) -> str:
-        return incident(
-            f"id: INC-2026-000{n}\ntitle: {title}\nstatus: reported\nseverity: SEV3\n"
-            f"category: service-failure\ndetected_at: 2026-11-{day:02d}T09:00:00+01:00\n"
-            f"services: [{services}]\nroot_cause: {{category: {cause}}}\n",
+        return incident_text(
             f"\n## Summary\n{title}.\n",
+            id=f"INC-2026-000{n}",
+            title=title,
+            detected_at=f"2026-11-{day:02d}T09:00:00+01:00",
+            services=[services],
+            root_cause={"category": cause},
         )
 
     files = {

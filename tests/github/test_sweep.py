@@ -9,7 +9,16 @@ from typing import Any
 import pytest
 
 from tests.fakegithub import FakeGitHub
-from tests.helpers import NOW, GitRepo, RepoFactory, Result, incident, run_cli, run_process
+from tests.helpers import (
+    NOW,
+    GitRepo,
+    RepoFactory,
+    Result,
+    front_matter,
+    incident,
+    run_cli,
+    run_process,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITES = "POST|PATCH|PUT|DELETE"
@@ -17,43 +26,47 @@ REPOS = ("acme/platform", "acme/support", "acme/management", "acme/security", "a
 BOT = "incident-ops"
 M42 = "incident-ops:INC-2026-0042"
 
-OPEN_SEV1 = incident("""
-    id: INC-2026-0042
-    title: Billing database unavailable
-    status: investigating
-    severity: SEV1
-    category: service-failure
-    detected_at: 2026-11-20T09:12:00+01:00
-    customers: [acme-bank]
-    impact: {full_outage: true, customers_affected: 340}
-    acknowledged_at: 2026-11-20T09:20:00+01:00
-    escalations:
-      - department: platform
-        at: 2026-11-20T09:15:00+01:00
-      - department: management
-        at: 2026-11-20T09:35:00+01:00
-    updates:
-      - {at: 2026-11-20T11:30:00+01:00, audience: customers, channel: status-page, summary: Down}
-      - {at: 2026-11-20T11:00:00+01:00, audience: management, channel: chat, summary: Down}
-    actions:
-      - {id: A1, title: Alert on replica lag, owner: "@carol", department: platform,
-         due: 2026-12-05}
-      - {id: A2, title: Runbook review, owner: Ops team, department: support, due: 2026-12-05}
-""")
-CLOSED_SEV2 = incident("""
-    id: INC-2026-0040
-    title: Slow invoices
-    status: closed
-    severity: SEV2
-    category: service-failure
-    detected_at: 2026-11-02T10:00:00+01:00
-    acknowledged_at: 2026-11-02T10:10:00+01:00
-    resolved_at: 2026-11-02T12:00:00+01:00
-    closed_at: 2026-11-05T12:00:00+01:00
-    actions:
-      - {id: A1, title: Tune replica, department: platform, status: done,
-         done_at: 2026-11-04T12:00:00+01:00}
-""")
+OPEN_SEV1 = incident(
+    front_matter(
+        id="INC-2026-0042",
+        status="investigating",
+        severity="SEV1",
+        customers=["acme-bank"],
+        impact={"full_outage": True, "customers_affected": 340},
+        acknowledged_at="2026-11-20T09:20:00+01:00",
+    )
+    + """\
+escalations:
+  - department: platform
+    at: 2026-11-20T09:15:00+01:00
+  - department: management
+    at: 2026-11-20T09:35:00+01:00
+updates:
+  - {at: 2026-11-20T11:30:00+01:00, audience: customers, channel: status-page, summary: Down}
+  - {at: 2026-11-20T11:00:00+01:00, audience: management, channel: chat, summary: Down}
+actions:
+  - {id: A1, title: Alert on replica lag, owner: "@carol", department: platform,
+     due: 2026-12-05}
+  - {id: A2, title: Runbook review, owner: Ops team, department: support, due: 2026-12-05}
+"""
+)
+CLOSED_SEV2 = incident(
+    front_matter(
+        id="INC-2026-0040",
+        title="Slow invoices",
+        status="closed",
+        severity="SEV2",
+        detected_at="2026-11-02T10:00:00+01:00",
+        acknowledged_at="2026-11-02T10:10:00+01:00",
+        resolved_at="2026-11-02T12:00:00+01:00",
+        closed_at="2026-11-05T12:00:00+01:00",
+    )
+    + """\
+actions:
+  - {id: A1, title: Tune replica, department: platform, status: done,
+     done_at: 2026-11-04T12:00:00+01:00}
+"""
+)
 # Severity departments of SEV1: platform (acme/platform), customer-support (acme/support),
 # management (acme/management); executives (acme/management) via unmitigated-to-director.
 DEPARTMENTS = {

@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.helpers import SPEC_POLICY, git, run_cli
+from tests.helpers import SPEC_POLICY, front_matter, git, incident, run_cli
 
 START = 1_795_000_000  # 2026-11-18, seconds since the epoch
 
@@ -23,12 +23,13 @@ def version(number: int, step: int) -> str:
         f" channel: chat, summary: step {i}}}\n"
         for i in range(step)
     )
-    updates = updates or "  []\n"
-    return (
-        f"---\nid: INC-2026-{number:04d}\ntitle: Incident {number} edit {step}\nstatus: reported\n"
-        f"severity: SEV3\ncategory: service-failure\ndetected_at: 2026-11-20T09:00:00+01:00\n"
-        f"services: [svc-{number % 7}]\nupdates:\n{updates}---\n\n## Summary\nText.\n"
+    front = front_matter(
+        id=f"INC-2026-{number:04d}",
+        title=f"Incident {number} edit {step}",
+        detected_at="2026-11-20T09:00:00+01:00",
+        services=[f"svc-{number % 7}"],
     )
+    return incident(front + "updates:\n" + (updates or "  []\n"), "\n## Summary\nText.\n")
 
 
 def _data(text: str) -> bytes:

@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import GitRepo, run_cli
+from tests.helpers import GitRepo, incident_text, run_cli
 
 OLD = "incidents/2026/INC-2026-0001.md"
 NEW = "incidents/2026/INC-2026-0001-billing.md"
-V1 = """\
----
-id: INC-2026-0001
-title: Billing database unavailable
-status: reported
-severity: SEV2
-category: service-failure
-detected_at: 2026-11-20T09:00:00+01:00
-services: [billing-db]
----
-
-## Summary
-Billing was down.
-"""
+V1 = incident_text(
+    "\n## Summary\nBilling was down.\n",
+    severity="SEV2",
+    detected_at="2026-11-20T09:00:00+01:00",
+    services=["billing-db"],
+)
 V2 = V1.replace("status: reported\n", "status: acknowledged\n").replace(
     "services: [billing-db]\n",
     "services: [billing-db]\nacknowledged_at: 2026-11-20T09:00:00+01:00\n",

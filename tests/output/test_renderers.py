@@ -7,19 +7,13 @@ from pathlib import Path
 
 import jsonschema
 
-from tests.helpers import NOW, incident
+from tests.helpers import NOW, incident_text
 
 SCHEMA = json.loads((Path(__file__).parent.parent / "data" / "sarif-schema-2.1.0.json").read_text())
-BAD = incident(
-    """\
-    id: INC-2026-0001
-    title: "Outage: 100% of users, line\\nbreak"
-    status: acknowledged
-    severity: SEV3
-    category: service-failure
-    detected_at: 2026-11-20T09:12:00+01:00
-    impact: {full_outage: true}
-    """
+BAD = incident_text(  # acknowledged without acknowledged_at; a full outage at SEV3
+    title='"Outage: 100% of users, line\\nbreak"',
+    status="acknowledged",
+    impact={"full_outage": True},
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import NOW, incident, run_cli
+from tests.helpers import NOW, incident_text, run_cli
 from tests.reports.sitecheck import broken_links, links
 
 CHART_TITLES = (
@@ -43,18 +43,11 @@ def test_site_files_and_links(small_repo, tmp_path):
 
 
 def test_site_escapes_incident_text(make_repo, tmp_path):
-    hostile = incident(
-        """
-        id: INC-2026-0001
-        title: "<script>alert('x')</script> & <b>bold</b>"
-        status: reported
-        severity: SEV3
-        category: service-failure
-        detected_at: 2026-11-20T09:12:00+01:00
-        services: ["<img src=x onerror=alert(1)>"]
-        """,
+    hostile = incident_text(
         "\n## Summary\n<script>alert(2)</script>\n\n<!-- template hint -->\n"
         "[click](javascript:alert(3))\n",
+        title="\"<script>alert('x')</script> & <b>bold</b>\"",
+        services=['"<img src=x onerror=alert(1)>"'],
     )
     repo = make_repo({"INC-2026-0001-x.md": hostile})
     out = tmp_path / "site"

@@ -9,21 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import incident
+from tests.helpers import front_matter, incident
 
-HEAD = """\
-id: INC-2026-0001
-title: Billing database unavailable
-status: {status}
-severity: SEV1
-category: service-failure
-detected_at: 2026-11-20T09:12:00+01:00
-"""  # lines 2-7; the status is on line 4
 ACKED = "acknowledged_at: 2026-11-20T09:20:00+01:00\n"  # line 8 when it comes first
 
 
 def front(status: str, *rest: str) -> str:
-    return HEAD.format(status=status) + "".join(rest)
+    """A SEV1 incident's keys on lines 2-7 (the status on line 4), then `rest`."""
+    return front_matter(status=status, severity="SEV1") + "".join(rest)
 
 
 def overdue(make_repo, text: str, now: str, rule: str) -> tuple[list[tuple[int, str, str]], int]:

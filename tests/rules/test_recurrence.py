@@ -4,34 +4,27 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import NOW, incident
+from tests.helpers import NOW, front_matter, incident
 from tests.rules.util import lint
 
-EARLIER = """\
-id: INC-2026-0001
-title: Billing database unavailable
-status: resolved
-severity: SEV3
-category: service-failure
-detected_at: 2026-10-06T09:12:00+02:00
-acknowledged_at: 2026-10-06T09:20:00+02:00
-resolved_at: 2026-10-06T12:30:00+02:00
-services: [billing-db]
-root_cause: {category: configuration}
-actions:
-  - {id: A1, title: Alert on lag, owner: "@carol", due: 2026-12-20, status: {A1}}
-"""
+EARLIER = front_matter(
+    status="resolved",
+    detected_at="2026-10-06T09:12:00+02:00",
+    acknowledged_at="2026-10-06T09:20:00+02:00",
+    resolved_at="2026-10-06T12:30:00+02:00",
+    services=["billing-db"],
+    root_cause={"category": "configuration"},
+) + (  # {A1}: the action's status, filled in by each test
+    'actions:\n  - {id: A1, title: Alert on lag, owner: "@carol", due: 2026-12-20, status: {A1}}\n'
+)
 
-LATER = """\
-id: INC-2026-0007
-title: Billing database slow
-status: reported
-severity: SEV3
-category: service-failure
-detected_at: 2026-11-16T10:05:00+01:00
-services: [api, billing-db]
-root_cause: {category: configuration}
-"""
+LATER = front_matter(
+    id="INC-2026-0007",
+    title="Billing database slow",
+    detected_at="2026-11-16T10:05:00+01:00",
+    services=["api", "billing-db"],
+    root_cause={"category": "configuration"},
+)
 NAME = "INC-2026-0007-slow.md"
 
 

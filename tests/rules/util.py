@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from tests.helpers import NOW, SECTIONS, incident
+from tests.helpers import NOW, SECTIONS, front_matter, incident
 
-CLOSED_SEV1 = """\
-id: INC-2026-0001
-title: Billing database unavailable
-status: closed
-severity: SEV1
-category: service-failure
-detected_at: 2026-11-10T09:12:00+01:00
-services: [billing-db]
-customers: [acme-bank]
+CLOSED_SEV1 = (
+    front_matter(
+        status="closed",
+        severity="SEV1",
+        detected_at="2026-11-10T09:12:00+01:00",
+        services=["billing-db"],
+        customers=["acme-bank"],
+    )
+    + """\
 impact:
   customers_affected: 340
   full_outage: true
@@ -60,6 +60,7 @@ actions:
     status: done
     done_at: 2026-11-12T15:00:00+01:00
 """
+)
 
 WRITTEN = SECTIONS.replace(
     "## Root cause analysis\nTODO", "## Root cause analysis\nThe failover script was stale."
