@@ -7,13 +7,13 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from tests.helpers import MINIMAL, NOW, incident, run_process
+from tests.helpers import NOW, front_matter, incident, incident_text, run_process
 
 PROJECT = Path(__file__).resolve().parents[1]
 CONTRACT = Path("/work/shared/contract/check.py")
 KINDS = {"acknowledge", "mitigate", "escalate", "customer-update", "management-update", "rca"}
 KINDS |= {"action"}
-FRIDAY_4PM = MINIMAL.replace("09:12:00", "16:00:00")  # SEV3, acknowledge: 4bh
+FRIDAY_4PM = front_matter(detected_at="2026-11-20T16:00:00+01:00")  # SEV3, acknowledge: 4bh
 
 
 def test_json_for_a_small_incident_is_exact(make_repo):
@@ -46,7 +46,7 @@ def test_json_for_a_small_incident_is_exact(make_repo):
 
 
 def test_escalations_and_actions_name_department_rule_and_action(make_repo):
-    front = MINIMAL.replace("SEV3", "SEV2") + (
+    front = front_matter(severity="SEV2") + (
         "actions:\n  - {id: A1, title: Alert, department: platform, due: 2026-11-19}\n"
     )
     repo = make_repo({"INC-2026-0001-billing.md": incident(front)})
@@ -73,7 +73,7 @@ def test_escalations_and_actions_name_department_rule_and_action(make_repo):
 
 
 def test_text_table_puts_overdue_first(make_repo):
-    front = MINIMAL.replace("SEV3", "SEV2") + (
+    front = front_matter(severity="SEV2") + (
         "actions:\n  - {id: A1, title: Alert, department: platform, due: 2026-12-19}\n"
     )
     repo = make_repo({"INC-2026-0001-billing.md": incident(front)})
@@ -118,7 +118,7 @@ def test_empty_repo_says_so(make_repo):
 def test_unparsable_file_is_named_on_stderr_and_exits_1(make_repo):
     repo = make_repo(
         {
-            "INC-2026-0001-billing.md": incident(MINIMAL),
+            "INC-2026-0001-billing.md": incident_text(),
             "INC-2026-0002-broken.md": "---\nid: INC-2026-0002\ntitle: [unclosed\n---\n",
         }
     )
@@ -130,7 +130,7 @@ def test_unparsable_file_is_named_on_stderr_and_exits_1(make_repo):
 
 def test_bad_policy_exits_2_naming_the_file(make_repo):
     repo = make_repo(
-        {"INC-2026-0001-billing.md": incident(MINIMAL)},
+        {"INC-2026-0001-billing.md": incident_text()},
         policy="severities: [\n",
     )
     result = repo.run("deadlines", "--now", NOW)

@@ -9,13 +9,13 @@ import jsonschema
 import pytest
 import yaml
 
-from tests.helpers import MINIMAL, incident
+from tests.helpers import incident_text
 
 PROJECT = Path(__file__).resolve().parent.parent
 
 
 def test_new_takes_the_next_free_id_of_the_year(make_repo):
-    repo = make_repo({"INC-2026-0007-old.md": incident(MINIMAL.replace("0001", "0007"))})
+    repo = make_repo({"INC-2026-0007-old.md": incident_text(id="INC-2026-0007")})
     result = repo.run(
         "new", "--title", "Billing DB down: eu-west!", "--severity", "SEV1",
         "--category", "service-failure", "--detected-at", "2026-11-20T09:12:00+01:00",

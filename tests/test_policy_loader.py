@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tests.helpers import MINIMAL, SPEC_POLICY, incident
+from tests.helpers import SPEC_POLICY, incident_text
 
-INCIDENTS = {"INC-2026-0001-x.md": incident(MINIMAL)}
+INCIDENTS = {"INC-2026-0001-x.md": incident_text()}
 
 
 def _errors(make_repo, policy, config=None):

@@ -17,7 +17,9 @@ from tests.helpers import (
     GitRepo,
     Result,
     findings,
+    front_matter,
     incident,
+    incident_text,
     run_cli,
 )
 
@@ -35,15 +37,12 @@ NO_GITHUB: dict[str, str | None] = {
         "GITHUB_STEP_SUMMARY",
     )
 }
-RESOLVED = (
-    MINIMAL.replace("status: reported", "status: resolved")
-    + "acknowledged_at: 2026-11-20T09:20:00+01:00\nresolved_at: 2026-11-20T11:00:00+01:00\n"
+ACKED_AT = "2026-11-20T09:20:00+01:00"
+RESOLVED = front_matter(
+    status="resolved", acknowledged_at=ACKED_AT, resolved_at="2026-11-20T11:00:00+01:00"
 )
-ACKNOWLEDGED = (
-    MINIMAL.replace("status: reported", "status: acknowledged")
-    + "acknowledged_at: 2026-11-20T09:20:00+01:00\n"
-)
-INVESTIGATING = ACKNOWLEDGED.replace("status: acknowledged", "status: investigating")
+ACKNOWLEDGED = front_matter(status="acknowledged", acknowledged_at=ACKED_AT)
+INVESTIGATING = front_matter(status="investigating", acknowledged_at=ACKED_AT)
 
 
 class PrRepo(GitRepo):
@@ -59,7 +58,7 @@ class PrRepo(GitRepo):
 
 def pr_repo(make_repo, incidents: dict[str, str] | None = None, **kw) -> PrRepo:
     """A repo whose `main` holds `incidents`, checked out on a new `feature` branch."""
-    repo = PrRepo(make_repo(incidents or {NAME: incident(MINIMAL)}, **kw).root)
+    repo = PrRepo(make_repo(incidents or {NAME: incident_text()}, **kw).root)
     repo.commit("base")
     repo.branch()
     return repo
@@ -103,7 +102,7 @@ def test_json_format_stays_one_document_without_changes(make_repo) -> None:
 
 def test_changed_incident_with_an_error_fails_on_its_line(make_repo) -> None:
     repo = pr_repo(make_repo)
-    repo.write(NAME, incident(MINIMAL.replace("severity: SEV3", "severity: SEV9")))
+    repo.write(NAME, incident_text(severity="SEV9"))
     repo.commit("bad severity")
     result = repo.check()
     assert result.code == 1
@@ -113,9 +112,9 @@ def test_changed_incident_with_an_error_fails_on_its_line(make_repo) -> None:
 
 
 def test_only_changed_files_are_validated(make_repo) -> None:
-    broken = incident(MINIMAL.replace("0001", "0002").replace("SEV3", "SEV9"))
-    repo = pr_repo(make_repo, {NAME: incident(MINIMAL), "INC-2026-0002-old.md": broken})
-    repo.write(NAME, incident(MINIMAL.replace("Billing database", "Billing DB")))
+    broken = incident_text(id="INC-2026-0002", severity="SEV9")
+    repo = pr_repo(make_repo, {NAME: incident_text(), "INC-2026-0002-old.md": broken})
+    repo.write(NAME, incident_text(title="Billing DB unavailable"))
     repo.commit("retitle")
     result = repo.check()
     assert result.code == 0, result.out
@@ -123,8 +122,8 @@ def test_only_changed_files_are_validated(make_repo) -> None:
 
 
 def test_policy_change_validates_every_incident(make_repo) -> None:
-    broken = incident(MINIMAL.replace("0001", "0002").replace("SEV3", "SEV9"))
-    repo = pr_repo(make_repo, {NAME: incident(MINIMAL), "INC-2026-0002-old.md": broken})
+    broken = incident_text(id="INC-2026-0002", severity="SEV9")
+    repo = pr_repo(make_repo, {NAME: incident_text(), "INC-2026-0002-old.md": broken})
     (repo.root / "policies" / "policy.yaml").write_text(SPEC_POLICY + "# reviewed\n")
     repo.commit("touch policy")
     result = repo.check()
@@ -135,7 +134,7 @@ def test_policy_change_validates_every_incident(make_repo) -> None:
 
 def test_cross_file_rules_see_unchanged_files(make_repo) -> None:
     repo = pr_repo(make_repo)
-    repo.write("INC-2026-0001-copy.md", incident(MINIMAL))
+    repo.write("INC-2026-0001-copy.md", incident_text())
     repo.commit("same id again")
     result = repo.check()
     assert result.code == 1
@@ -150,7 +149,7 @@ def test_cross_file_rules_see_unchanged_files(make_repo) -> None:
         (RESOLVED, ACKNOWLEDGED, False),
         (RESOLVED, INVESTIGATING, True),  # the one allowed reopen
         (ACKNOWLEDGED, RESOLVED, True),
-        (MINIMAL, MINIMAL.replace("status: reported", "status: cancelled"), True),
+        (MINIMAL, front_matter(status="cancelled"), True),
     ],
 )
 def test_status_transition_base_to_head(make_repo, before: str, after: str, legal: bool) -> None:
@@ -201,8 +200,8 @@ def test_renamed_file_keeps_its_base_status(make_repo) -> None:
 def test_deleted_file_is_not_validated(make_repo) -> None:
     # Deleting a record needs approval (`record-removed`, no token here), but the deleted
     # file itself is not validated: its bad severity is not reported.
-    broken = incident(MINIMAL.replace("0001", "0002").replace("SEV3", "SEV9"))
-    repo = pr_repo(make_repo, {NAME: incident(MINIMAL), "INC-2026-0002-old.md": broken})
+    broken = incident_text(id="INC-2026-0002", severity="SEV9")
+    repo = pr_repo(make_repo, {NAME: incident_text(), "INC-2026-0002-old.md": broken})
     repo.git("rm", "-q", "incidents/2026/INC-2026-0002-old.md")
     repo.commit("drop")
     result = repo.check()
@@ -213,9 +212,9 @@ def test_deleted_file_is_not_validated(make_repo) -> None:
 
 def test_head_is_read_from_git_not_the_working_tree(make_repo) -> None:
     repo = pr_repo(make_repo)
-    repo.write(NAME, incident(MINIMAL.replace("severity: SEV3", "severity: SEV9")))
+    repo.write(NAME, incident_text(severity="SEV9"))
     repo.commit("bad")
-    repo.write(NAME, incident(MINIMAL))  # fixed on disk, not committed
+    repo.write(NAME, incident_text())  # fixed on disk, not committed
     assert repo.check().code == 1
 
 
@@ -228,7 +227,7 @@ def test_incident_repo_below_the_git_top_level(make_repo, tmp_path: Path) -> Non
     outer.write("ops/incident-ops.yaml", "id_prefix: INC\n")
     outer.commit("base")
     outer.branch()
-    outer.write(f"ops/{PATH}", incident(MINIMAL.replace("SEV3", "SEV9")))
+    outer.write(f"ops/{PATH}", incident_text(severity="SEV9"))
     outer.commit("bad")
     result = run_cli(
         outer.root / "ops", "pr-check", "--base", "main", "--format", "json", "--now", NOW,

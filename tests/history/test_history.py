@@ -171,9 +171,7 @@ def test_long_history_in_one_pass(tmp_path):
 
 
 def test_history_check_counts_valid_incidents_and_needs_an_incidents_folder(make_repo):
-    from tests.helpers import MINIMAL, incident
-
-    repo = make_repo({"INC-2026-0001-x.md": incident(MINIMAL), "INC-2026-0002-y.md": "no front"})
+    repo = make_repo({"INC-2026-0001-x.md": incident_text(), "INC-2026-0002-y.md": "no front"})
     result = repo.run("history", "--check", "--format", "json")
     assert result.code == 0, result.err
     assert result.json()["summary"]["files"] == 2

@@ -96,12 +96,10 @@ def test_stats_text_is_plain_off_a_tty(small_repo):
 
 
 def test_stats_counts_each_file_of_a_duplicate_id_with_its_own_deadlines(make_repo):
-    from tests.helpers import MINIMAL, incident
+    from tests.helpers import incident_text
 
-    late = incident(MINIMAL)  # SEV3 detected 09:12, acknowledge due 13:12: overdue at 14:00
-    acked = incident(MINIMAL + "acknowledged_at: 2026-11-20T09:20:00+01:00\n").replace(
-        "status: reported", "status: acknowledged"
-    )
+    late = incident_text()  # SEV3 detected 09:12, acknowledge due 13:12: overdue at 14:00
+    acked = incident_text(status="acknowledged", acknowledged_at="2026-11-20T09:20:00+01:00")
     repo = make_repo({"INC-2026-0001-a.md": late, "INC-2026-0001-b.md": acked})
     result = repo.run("stats", "--now", "2026-11-20T14:00:00+01:00", "--format", "json")
     assert result.code == 0, result.err

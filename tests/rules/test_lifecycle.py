@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from incident_ops.domain.stages import can_transition, needed_timestamps
-from tests.helpers import MINIMAL, incident
+from tests.helpers import MINIMAL, front_matter, incident
 from tests.rules.util import lint
 
 BASE = MINIMAL  # SEV3, detected 2026-11-20T09:12+01:00
@@ -13,8 +13,8 @@ LATER = "2026-11-20T09:40:00+01:00"  # before every SEV3 deadline of SPEC_POLICY
 
 
 def front(status: str, **stamps: str) -> str:
-    text = BASE.replace("status: reported", f"status: {status}")
-    return text + "".join(f"{key}: {value}\n" for key, value in stamps.items())
+    """BASE at `status` (line 4), the `stamps` from line 8 on."""
+    return front_matter(status=status, **stamps)
 
 
 @pytest.mark.parametrize(

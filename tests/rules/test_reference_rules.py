@@ -2,39 +2,39 @@
 
 from __future__ import annotations
 
-from tests.helpers import MINIMAL, NOW, SECTIONS, incident
+from tests.helpers import NOW, SECTIONS, front_matter, incident, incident_text
 from tests.rules.util import lint
 
 
 def test_minimal_incident_passes(make_repo):
-    found, result = lint(make_repo, incident(MINIMAL))
+    found, result = lint(make_repo, incident_text())
     assert (found, result.code) == ([], 0)
 
 
 def test_id_filename_points_at_the_id_line(make_repo):
-    found, _ = lint(make_repo, incident(MINIMAL), name="INC-2026-0002-billing.md")
+    found, _ = lint(make_repo, incident_text(), name="INC-2026-0002-billing.md")
     assert found == [(2, "id-filename")]
 
 
 def test_id_filename_needs_a_boundary_after_the_id(make_repo):
-    found, _ = lint(make_repo, incident(MINIMAL), name="INC-2026-00012-billing.md")
+    found, _ = lint(make_repo, incident_text(), name="INC-2026-00012-billing.md")
     assert found == [(2, "id-filename")]
 
 
 def test_id_filename_accepts_the_bare_id(make_repo):
-    found, _ = lint(make_repo, incident(MINIMAL), name="INC-2026-0001.md")
+    found, _ = lint(make_repo, incident_text(), name="INC-2026-0001.md")
     assert found == []
 
 
 def test_duplicate_id_names_the_other_file(make_repo):
-    other = {"INC-2026-0001-copy.md": incident(MINIMAL)}
-    found, result = lint(make_repo, incident(MINIMAL), **other)
+    other = {"INC-2026-0001-copy.md": incident_text()}
+    found, result = lint(make_repo, incident_text(), **other)
     assert found == [(2, "duplicate-id")]
     assert "incidents/2026/INC-2026-0001-copy.md" in result.json()["findings"][0]["message"]
 
 
 def test_unknown_references(make_repo):
-    front = MINIMAL.replace("SEV3", "SEV9").replace("service-failure", "outage") + (
+    front = front_matter(severity="SEV9", category="outage") + (
         "escalations:\n"
         "  - {department: platform, at: 2026-11-20T09:30:00+01:00}\n"
         "  - {department: plumbing, at: 2026-11-20T09:31:00+01:00}\n"
@@ -57,14 +57,14 @@ def test_unknown_references(make_repo):
 
 
 def test_related_incident_that_exists_passes(make_repo):
-    other = {"INC-2026-0002-x.md": incident(MINIMAL.replace("0001", "0002"))}
-    found, _ = lint(make_repo, incident(MINIMAL + "related: [INC-2026-0002]\n"), **other)
+    other = {"INC-2026-0002-x.md": incident_text(id="INC-2026-0002")}
+    found, _ = lint(make_repo, incident_text(related=["INC-2026-0002"]), **other)
     assert found == []
 
 
 def test_missing_section_points_at_the_body(make_repo):
     body = SECTIONS.replace("## Timeline\n- 09:12 alert fired\n", "")
-    found, result = lint(make_repo, incident(MINIMAL, body))
+    found, result = lint(make_repo, incident_text(body))
     assert found == [(9, "missing-section")]
     assert "Timeline" in result.json()["findings"][0]["message"]
 
@@ -73,21 +73,21 @@ def test_sections_match_case_insensitively_and_with_extra_words(make_repo):
     body = SECTIONS.replace("## Timeline", "## TIMELINE (all times CET)").replace(
         "## Impact", "## impact"
     )
-    found, _ = lint(make_repo, incident(MINIMAL, body))
+    found, _ = lint(make_repo, incident_text(body))
     assert found == []
 
 
 def test_headings_inside_code_fences_do_not_count(make_repo):
     body = SECTIONS.replace("## Timeline\n- 09:12 alert fired\n", "```\n## Timeline\n```\n")
-    found, _ = lint(make_repo, incident(MINIMAL, body))
+    found, _ = lint(make_repo, incident_text(body))
     assert found == [(9, "missing-section")]
 
 
 def test_rules_can_be_disabled_or_downgraded(make_repo):
     body = SECTIONS.replace("## Timeline\n- 09:12 alert fired\n", "")
     config = "rules: {missing-section: warning, id-filename: off}\n"  # unquoted off: YAML false
-    repo = make_repo({"INC-2026-0001-x.md": incident(MINIMAL, body)}, config=config)
-    repo.write("INC-2026-0005-wrong-name.md", incident(MINIMAL.replace("0001", "0004")))
+    repo = make_repo({"INC-2026-0001-x.md": incident_text(body)}, config=config)
+    repo.write("INC-2026-0005-wrong-name.md", incident_text(id="INC-2026-0004"))
     result = repo.run("validate", "--format", "json", "--now", NOW)
     assert [(f["rule"], f["level"]) for f in result.json()["findings"]] == [
         ("missing-section", "warning")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import MINIMAL, SPEC_POLICY, incident
+from tests.helpers import SPEC_POLICY, front_matter, incident, incident_text
 from tests.rules.util import lint as _lint
 
 EARLY = "2026-11-20T09:13:00+01:00"  # before any deadline: only classification can fire
@@ -14,7 +14,7 @@ def lint(make_repo, text):
     return _lint(make_repo, text, now=EARLY)
 
 
-BASE = MINIMAL.replace("SEV3", "SEV2")
+BASE = front_matter(severity="SEV2")
 
 
 def test_full_outage_demands_sev1_on_the_severity_line(make_repo):
@@ -25,12 +25,12 @@ def test_full_outage_demands_sev1_on_the_severity_line(make_repo):
 
 
 def test_a_more_severe_level_than_required_passes(make_repo):
-    front = MINIMAL.replace("SEV3", "SEV1") + "impact: {customers_affected: 500}\n"
+    front = front_matter(severity="SEV1", impact={"customers_affected": 500})
     assert lint(make_repo, incident(front))[0] == []
 
 
 def test_operator_gte_and_each_matching_rule_is_named(make_repo):
-    front = MINIMAL + "impact: {customers_affected: 100, full_outage: true}\n"
+    front = front_matter(impact={"customers_affected": 100, "full_outage": True})
     found, result = lint(make_repo, incident(front))
     assert found == [(5, "under-classified"), (5, "under-classified")]
     messages = sorted(f["message"] for f in result.json()["findings"])
@@ -38,14 +38,14 @@ def test_operator_gte_and_each_matching_rule_is_named(make_repo):
 
 
 def test_gte_boundary(make_repo):
-    front = MINIMAL + "impact: {customers_affected: 99}\n"
+    front = front_matter(impact={"customers_affected": 99})
     assert lint(make_repo, incident(front))[0] == []
 
 
 def test_all_conditions_of_a_rule_must_hold(make_repo):
-    only_breach = MINIMAL.replace("SEV3", "SEV2") + "impact: {security_breach: true}\n"
+    only_breach = front_matter(severity="SEV2", impact={"security_breach": True})
     assert lint(make_repo, incident(only_breach))[0] == []
-    both = only_breach.replace("service-failure", "security")
+    both = front_matter(severity="SEV2", category="security", impact={"security_breach": True})
     assert lint(make_repo, incident(both))[0] == [(5, "under-classified")]
 
 
@@ -89,8 +89,7 @@ escalations:
 )
 def test_each_operator_matches(make_repo, extra, rule):
     keys = {line.split(":")[0] for line in extra.splitlines()}
-    kept = [line for line in MINIMAL.splitlines() if line.split(":")[0] not in keys]
-    front = "\n".join(kept) + "\n" + extra
+    front = front_matter(**dict.fromkeys(keys)) + extra  # the keys move to the end
     repo = make_repo({"INC-2026-0001-x.md": incident(front)}, policy=OPERATOR_POLICY)
     result = repo.run("validate", "--format", "json", "--now", EARLY)
     names = [f["message"].split("'")[1] for f in result.json()["findings"]]
@@ -107,14 +106,14 @@ def test_an_unknown_impact_matches_no_condition_on_its_value(make_repo):
 
 
 def test_no_operator_matches_a_plain_incident(make_repo):
-    repo = make_repo({"INC-2026-0001-x.md": incident(MINIMAL)}, policy=OPERATOR_POLICY)
+    repo = make_repo({"INC-2026-0001-x.md": incident_text()}, policy=OPERATOR_POLICY)
     result = repo.run("validate", "--format", "json", "--now", EARLY)
     assert result.json()["findings"] == []
     assert result.code == 0
 
 
 def test_not_in_matches_another_category(make_repo):
-    front = MINIMAL.replace("service-failure", "staffing")
+    front = front_matter(category="staffing")
     repo = make_repo({"INC-2026-0001-x.md": incident(front)}, policy=OPERATOR_POLICY)
     result = repo.run("validate", "--format", "json", "--now", EARLY)
     assert [f["message"].split("'")[1] for f in result.json()["findings"]] == ["r-not-in"]

@@ -11,7 +11,7 @@ import pytest
 
 from incident_ops.policy.calendars import Calendar
 from incident_ops.policy.holidaystore import HolidayStore
-from tests.helpers import MINIMAL, incident
+from tests.helpers import incident_text
 
 
 def _calendar(store: HolidayStore) -> Calendar:
@@ -54,7 +54,7 @@ def test_an_unknown_country_is_still_refused(tmp_path):
 
 
 def test_a_warm_validate_never_imports_the_holidays_package(make_repo):
-    repo = make_repo({"INC-2026-0001-x.md": incident(MINIMAL)})
+    repo = make_repo({"INC-2026-0001-x.md": incident_text()})
     code = (
         "import sys; from incident_ops.cli import main; "
         "main(['validate', '--now', '2026-11-23T12:00:00+01:00']); "
