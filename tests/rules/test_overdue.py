@@ -36,26 +36,37 @@ def test_a_fresh_incident_has_no_findings(make_repo):
     assert (result.code, result.json()["findings"]) == (0, [])
 
 
-@pytest.mark.parametrize(
-    ("text", "now", "expected"),
-    [
+PLATFORM = "escalations:\n  - {department: platform, at: 2026-11-20T09:20:00+01:00}\n"  # 9, 10
+RESOLVED = "resolved_at: 2026-11-20T12:30:00+01:00\n"  # line 9; RCA due 2026-11-27 12:30
+
+
+def update(clock: str, audience: str = "customers") -> str:
+    return (
+        f"  - at: 2026-11-20T{clock}:00+01:00\n    audience: {audience}\n"
+        "    channel: email\n    summary: news\n"
+    )
+
+
+def action(ident: str, due: str, status: str = "open", done_at: str | None = None) -> str:
+    text = f"  - id: {ident}\n    title: Fix it\n    due: {due}\n    status: {status}\n"
+    return text + (f"    done_at: {done_at}\n" if done_at else "")
+
+
+def actions(*items: str) -> str:
+    """An investigating incident with these actions: line 10 is the first item's."""
+    return front("investigating", ACKED, "actions:\n", *items)
+
+
+# rule -> [(front matter, --now, that rule's findings as (line, rule, level))]
+TABLE: dict[str, list[tuple[str, str, list[tuple[int, str, str]]]]] = {
+    "acknowledge-overdue": [
         (front("reported"), at("09:27"), []),
         (front("reported"), at("09:28"), [(4, "acknowledge-overdue", "error")]),
         (front("acknowledged", ACKED), at("09:28"), []),
         (front("acknowledged", "acknowledged_at: 2026-11-20T09:30:00+01:00\n"), at("09:31"),
          [(8, "acknowledge-overdue", "warning")]),
     ],
-)  # fmt: skip
-def test_acknowledge_overdue(make_repo, text, now, expected):
-    found, code = overdue(make_repo, text, now, "acknowledge-overdue")
-    assert found == expected
-    if any(level == "error" for _, _, level in expected):
-        assert code == 1
-
-
-@pytest.mark.parametrize(
-    ("text", "now", "expected"),
-    [
+    "mitigate-overdue": [
         (front("investigating", ACKED), at("13:12"), []),
         (front("investigating", ACKED), at("13:13"), [(4, "mitigate-overdue", "error")]),
         (front("mitigated", ACKED, "mitigated_at: 2026-11-20T13:20:00+01:00\n"), at("14:00"),
@@ -64,20 +75,7 @@ def test_acknowledge_overdue(make_repo, text, now, expected):
         (front("resolved", ACKED, "resolved_at: 2026-11-20T13:30:00+01:00\n"), at("14:00"),
          [(9, "mitigate-overdue", "warning")]),
     ],
-)  # fmt: skip
-def test_mitigate_overdue(make_repo, text, now, expected):
-    found, code = overdue(make_repo, text, now, "mitigate-overdue")
-    assert found == expected
-    if any(level == "error" for _, _, level in expected):
-        assert code == 1
-
-
-PLATFORM = "escalations:\n  - {department: platform, at: 2026-11-20T09:20:00+01:00}\n"  # 9, 10
-
-
-@pytest.mark.parametrize(
-    ("text", "now", "expected"),
-    [
+    "escalation-overdue": [
         (front("investigating", ACKED), at("09:42"), []),
         (front("investigating", ACKED), at("09:43"), [(4, "escalation-overdue", "error")]),
         (front("investigating", ACKED, PLATFORM), at("09:43"),
@@ -88,24 +86,7 @@ PLATFORM = "escalations:\n  - {department: platform, at: 2026-11-20T09:20:00+01:
                "  - {department: management, at: 2026-11-20T09:45:00+01:00}\n"), at("10:00"),
          [(11, "escalation-overdue", "warning")]),
     ],
-)  # fmt: skip
-def test_escalation_overdue(make_repo, text, now, expected):
-    found, code = overdue(make_repo, text, now, "escalation-overdue")
-    assert found == expected
-    if any(level == "error" for _, _, level in expected):
-        assert code == 1
-
-
-def update(clock: str, audience: str = "customers") -> str:
-    return (
-        f"  - at: 2026-11-20T{clock}:00+01:00\n    audience: {audience}\n"
-        "    channel: email\n    summary: news\n"
-    )
-
-
-@pytest.mark.parametrize(
-    ("text", "now", "expected"),
-    [
+    "update-overdue": [
         (front("investigating", ACKED), at("10:12"), []),
         (front("investigating", ACKED), at("10:13"), [(4, "update-overdue", "error")]),
         # customers updated at 10:00 and 11:00, management never: due 11:12
@@ -116,20 +97,7 @@ def update(clock: str, audience: str = "customers") -> str:
                update("10:05", "management"), update("10:20")), at("11:00"),
          [(15, "update-overdue", "warning")]),
     ],
-)  # fmt: skip
-def test_update_overdue(make_repo, text, now, expected):
-    found, code = overdue(make_repo, text, now, "update-overdue")
-    assert found == expected
-    if any(level == "error" for _, _, level in expected):
-        assert code == 1
-
-
-RESOLVED = "resolved_at: 2026-11-20T12:30:00+01:00\n"  # line 9; RCA due 2026-11-27 12:30
-
-
-@pytest.mark.parametrize(
-    ("text", "now", "expected"),
-    [
+    "rca-overdue": [
         (front("resolved", ACKED, RESOLVED), at("12:30", "2026-11-27"), []),
         (front("resolved", ACKED, RESOLVED), at("12:31", "2026-11-27"),
          [(9, "rca-overdue", "error")]),
@@ -138,37 +106,31 @@ RESOLVED = "resolved_at: 2026-11-20T12:30:00+01:00\n"  # line 9; RCA due 2026-11
         (front("closed", ACKED, RESOLVED, "closed_at: 2026-11-27T13:00:00+01:00\n"),
          at("12:00", "2026-11-30"), [(9, "rca-overdue", "warning")]),
     ],
-)  # fmt: skip
-def test_rca_overdue(make_repo, text, now, expected):
-    found, code = overdue(make_repo, text, now, "rca-overdue")
-    assert found == expected
-    if any(level == "error" for _, _, level in expected):
-        assert code == 1
-
-
-def action(ident: str, due: str, status: str = "open", done_at: str | None = None) -> str:
-    text = f"  - id: {ident}\n    title: Fix it\n    due: {due}\n    status: {status}\n"
-    return text + (f"    done_at: {done_at}\n" if done_at else "")
+    "action-overdue": [  # line 10 is A1's item, line 14 A2's
+        (actions(action("A1", "2026-12-20"), action("A2", "2026-12-05")),
+         "2026-12-05T23:59:00+01:00", []),
+        (actions(action("A1", "2026-12-20"), action("A2", "2026-12-05")),
+         "2026-12-06T00:00:00+01:00", [(14, "action-overdue", "error")]),
+        (actions(action("A1", "2026-12-05", "done", "2026-12-06T10:00:00+01:00")),
+         "2026-12-07T00:00:00+01:00", [(10, "action-overdue", "warning")]),
+        (actions(action("A1", "2026-12-05", "done", "2026-12-05T10:00:00+01:00")),
+         "2026-12-07T00:00:00+01:00", []),
+        (actions(action("A1", "2026-12-05", "wont-do")), "2026-12-07T00:00:00+01:00", []),
+    ],
+}  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("actions", "now", "expected"),
+    ("rule", "text", "now", "expected"),
     [
-        # line 10 is A1's item, line 14 A2's
-        ([action("A1", "2026-12-20"), action("A2", "2026-12-05")], "2026-12-05T23:59:00+01:00",
-         []),
-        ([action("A1", "2026-12-20"), action("A2", "2026-12-05")], "2026-12-06T00:00:00+01:00",
-         [(14, "action-overdue", "error")]),
-        ([action("A1", "2026-12-05", "done", "2026-12-06T10:00:00+01:00")],
-         "2026-12-07T00:00:00+01:00", [(10, "action-overdue", "warning")]),
-        ([action("A1", "2026-12-05", "done", "2026-12-05T10:00:00+01:00")],
-         "2026-12-07T00:00:00+01:00", []),
-        ([action("A1", "2026-12-05", "wont-do")], "2026-12-07T00:00:00+01:00", []),
+        pytest.param(rule, text, now, expected, id=f"{rule}-{number}")
+        for rule, cases in TABLE.items()
+        for number, (text, now, expected) in enumerate(cases)
     ],
-)  # fmt: skip
-def test_action_overdue(make_repo, actions, now, expected):
-    text = front("investigating", ACKED, "actions:\n", *actions)
-    found, code = overdue(make_repo, text, now, "action-overdue")
+)
+def test_overdue_rule(make_repo, rule, text, now, expected):
+    """One rule's exact findings at `now`; an error among them fails `validate`."""
+    found, code = overdue(make_repo, text, now, rule)
     assert found == expected
     if any(level == "error" for _, _, level in expected):
         assert code == 1
