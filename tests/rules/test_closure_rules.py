@@ -36,31 +36,35 @@ def test_closure_rca(make_repo, front, body, expected):
     assert result.code == 1
 
 
-def test_closure_prevention_action_without_owner_points_at_the_action(make_repo):
-    front = CLOSED_SEV1.replace('    owner: "@carol"\n', "")
-    found, _ = lint(make_repo, closed(front))
-    assert found == [(48, "closure-prevention")]
-
-
-def test_closure_prevention_needs_actions_and_a_written_plan(make_repo):
-    front = CLOSED_SEV1[: CLOSED_SEV1.index("actions:")]
-    body = WRITTEN.replace(
-        "## Prevention plan\nA1 alerts on replica lag.", "## Prevention plan\n<!-- x -->"
-    )
+@pytest.mark.parametrize(
+    ("front", "body", "expected"),
+    [
+        # a prevention action without owner: on the action's item
+        pytest.param(CLOSED_SEV1.replace('    owner: "@carol"\n', ""), WRITTEN,
+                     [(48, "closure-prevention")], id="prevention-action-without-owner"),
+        # no actions and an empty plan: on the status line and on the plan's heading
+        pytest.param(CLOSED_SEV1[: CLOSED_SEV1.index("actions:")],
+                     WRITTEN.replace("## Prevention plan\nA1 alerts on replica lag.",
+                                     "## Prevention plan\n<!-- x -->"),
+                     [(4, "closure-prevention"), (61, "closure-prevention")],
+                     id="prevention-needs-actions-and-a-written-plan"),
+        # no final update: on the updates line
+        pytest.param(CLOSED_SEV1.replace("    final: true\n", ""), WRITTEN,
+                     [(22, "closure-follow-up")], id="follow-up-needs-a-final-update"),
+        pytest.param(CLOSED_SEV1.replace("at: 2026-11-10T13:00:00+01:00",
+                                         "at: 2026-11-10T12:00:00+01:00"), WRITTEN,
+                     [(22, "closure-follow-up")], id="follow-up-before-resolution-does-not-count"),
+        # a lower severity without requirements only needs its departments
+        pytest.param(CLOSED_SEV1.replace("severity: SEV1", "severity: SEV3")
+                     .replace("  full_outage: true", "  full_outage: false")
+                     .replace("  customers_affected: 340", "  customers_affected: 3")
+                     .replace("customers: [acme-bank]\n", ""), SECTIONS,
+                     [], id="lower-severity-only-needs-departments"),
+    ],
+)  # fmt: skip
+def test_closure_findings(make_repo, front, body, expected):
     found, _ = lint(make_repo, closed(front, body))
-    assert found == [(4, "closure-prevention"), (61, "closure-prevention")]
-
-
-def test_closure_follow_up_needs_a_final_update_after_resolution(make_repo):
-    front = CLOSED_SEV1.replace("    final: true\n", "")
-    found, _ = lint(make_repo, closed(front))
-    assert found == [(22, "closure-follow-up")]
-
-
-def test_closure_follow_up_before_resolution_does_not_count(make_repo):
-    front = CLOSED_SEV1.replace("at: 2026-11-10T13:00:00+01:00", "at: 2026-11-10T12:00:00+01:00")
-    found, _ = lint(make_repo, closed(front))
-    assert found == [(22, "closure-follow-up")]
+    assert found == expected
 
 
 def test_closure_departments_lists_every_missing_department(make_repo):
@@ -87,15 +91,4 @@ def test_closure_rules_ignore_open_incidents(make_repo):
         "closed_at: 2026-11-13T10:00:00+01:00\n", ""
     )
     found, _ = lint(make_repo, closed(front, SECTIONS), now="2026-11-13T09:00:00+01:00")
-    assert found == []
-
-
-def test_a_lower_severity_without_requirements_only_needs_departments(make_repo):
-    front = (
-        CLOSED_SEV1.replace("severity: SEV1", "severity: SEV3")
-        .replace("  full_outage: true", "  full_outage: false")
-        .replace("  customers_affected: 340", "  customers_affected: 3")
-        .replace("customers: [acme-bank]\n", "")
-    )
-    found, _ = lint(make_repo, closed(front, SECTIONS))
     assert found == []

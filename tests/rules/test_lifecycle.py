@@ -48,14 +48,23 @@ def test_timestamps_out_of_order_point_at_the_later_key(make_repo):
     assert "before acknowledged_at" in result.json()["findings"][0]["message"]
 
 
-def test_acknowledged_before_detected(make_repo):
-    text = front("acknowledged", acknowledged_at="2026-11-20T09:00:00+01:00")
-    assert lint(make_repo, incident(text), now=LATER)[0] == [(8, "lifecycle")]
-
-
-def test_offsets_compare_as_instants(make_repo):
-    text = front("acknowledged", acknowledged_at="2026-11-20T08:15:00Z")  # 09:15 in Berlin
-    assert lint(make_repo, incident(text), now=LATER)[0] == []
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(front("acknowledged", acknowledged_at="2026-11-20T09:00:00+01:00"),
+                     [(8, "lifecycle")], id="acknowledged-before-detected"),
+        pytest.param(front("acknowledged", acknowledged_at="2026-11-20T08:15:00Z"),  # 09:15 CET
+                     [], id="offsets-compare-as-instants"),
+        pytest.param(BASE + "escalations:\n"
+                            "  - {department: platform, at: 2026-11-20T09:00:00+01:00}\n",
+                     [(9, "lifecycle")], id="escalation-before-detection"),
+        pytest.param(BASE + "actions:\n  - id: A1\n    title: Fix\n    status: done\n",
+                     [(11, "lifecycle")], id="done-action-needs-done-at"),
+    ],
+)  # fmt: skip
+def test_lifecycle_points_at_the_key(make_repo, text, expected):
+    """The one finding, on the line of the key at fault."""
+    assert lint(make_repo, incident(text), now=LATER)[0] == expected
 
 
 def test_nothing_lies_after_now(make_repo):
@@ -68,11 +77,6 @@ def test_nothing_lies_after_now(make_repo):
     assert all("future" in f["message"] for f in result.json()["findings"])
 
 
-def test_update_before_detection(make_repo):
-    text = BASE + ("escalations:\n  - {department: platform, at: 2026-11-20T09:00:00+01:00}\n")
-    assert lint(make_repo, incident(text), now=LATER)[0] == [(9, "lifecycle")]
-
-
 def test_stale_later_stage_timestamp_is_a_warning(make_repo):
     text = front(
         "investigating",
@@ -83,11 +87,6 @@ def test_stale_later_stage_timestamp_is_a_warning(make_repo):
     assert found == [(9, "lifecycle")]
     assert result.json()["findings"][0]["level"] == "warning"
     assert result.code == 0
-
-
-def test_done_action_needs_done_at(make_repo):
-    text = BASE + "actions:\n  - id: A1\n    title: Fix\n    status: done\n"
-    assert lint(make_repo, incident(text), now=LATER)[0] == [(11, "lifecycle")]
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.helpers import NOW, SECTIONS, front_matter, incident, incident_text
 from tests.rules.util import lint
 
@@ -11,19 +13,18 @@ def test_minimal_incident_passes(make_repo):
     assert (found, result.code) == ([], 0)
 
 
-def test_id_filename_points_at_the_id_line(make_repo):
-    found, _ = lint(make_repo, incident_text(), name="INC-2026-0002-billing.md")
-    assert found == [(2, "id-filename")]
-
-
-def test_id_filename_needs_a_boundary_after_the_id(make_repo):
-    found, _ = lint(make_repo, incident_text(), name="INC-2026-00012-billing.md")
-    assert found == [(2, "id-filename")]
-
-
-def test_id_filename_accepts_the_bare_id(make_repo):
-    found, _ = lint(make_repo, incident_text(), name="INC-2026-0001.md")
-    assert found == []
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        pytest.param("INC-2026-0002-billing.md", [(2, "id-filename")], id="points-at-the-id-line"),
+        pytest.param("INC-2026-00012-billing.md", [(2, "id-filename")], id="boundary-after-the-id"),
+        pytest.param("INC-2026-0001.md", [], id="bare-id-accepted"),
+    ],
+)
+def test_id_filename(make_repo, name, expected):
+    """INC-2026-0001 saved under `name`."""
+    found, _ = lint(make_repo, incident_text(), name=name)
+    assert found == expected
 
 
 def test_duplicate_id_names_the_other_file(make_repo):

@@ -24,11 +24,6 @@ def test_full_outage_demands_sev1_on_the_severity_line(make_repo):
     assert "'total-outage'" in result.json()["findings"][0]["message"]
 
 
-def test_a_more_severe_level_than_required_passes(make_repo):
-    front = front_matter(severity="SEV1", impact={"customers_affected": 500})
-    assert lint(make_repo, incident(front))[0] == []
-
-
 def test_operator_gte_and_each_matching_rule_is_named(make_repo):
     front = front_matter(impact={"customers_affected": 100, "full_outage": True})
     found, result = lint(make_repo, incident(front))
@@ -37,16 +32,22 @@ def test_operator_gte_and_each_matching_rule_is_named(make_repo):
     assert "'many-customers'" in messages[0] + messages[1]
 
 
-def test_gte_boundary(make_repo):
-    front = front_matter(impact={"customers_affected": 99})
-    assert lint(make_repo, incident(front))[0] == []
-
-
-def test_all_conditions_of_a_rule_must_hold(make_repo):
-    only_breach = front_matter(severity="SEV2", impact={"security_breach": True})
-    assert lint(make_repo, incident(only_breach))[0] == []
-    both = front_matter(severity="SEV2", category="security", impact={"security_breach": True})
-    assert lint(make_repo, incident(both))[0] == [(5, "under-classified")]
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [
+        pytest.param(front_matter(severity="SEV1", impact={"customers_affected": 500}), [],
+                     id="more-severe-than-required-passes"),
+        pytest.param(front_matter(impact={"customers_affected": 99}), [], id="gte-boundary"),
+        # all conditions of a rule must hold: a breach alone is not `security-breach`
+        pytest.param(front_matter(severity="SEV2", impact={"security_breach": True}), [],
+                     id="one-condition-of-two"),
+        pytest.param(front_matter(severity="SEV2", category="security",
+                                  impact={"security_breach": True}),
+                     [(5, "under-classified")], id="both-conditions"),
+    ],
+)  # fmt: skip
+def test_classification(make_repo, front, expected):
+    assert lint(make_repo, incident(front))[0] == expected
 
 
 OPERATOR_POLICY = (
