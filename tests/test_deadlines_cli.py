@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from tests.helpers import NOW, front_matter, incident, incident_text, run_process
+from tests.helpers import (
+    MINIMAL,
+    NOW,
+    SPEC_POLICY,
+    Result,
+    front_matter,
+    incident,
+    incident_text,
+    run_process,
+)
 
 PROJECT = Path(__file__).resolve().parents[1]
-CONTRACT = Path("/work/shared/contract/check.py")
 KINDS = {"acknowledge", "mitigate", "escalate", "customer-update", "management-update", "rca"}
 KINDS |= {"action"}
 FRIDAY_4PM = front_matter(detected_at="2026-11-20T16:00:00+01:00")  # SEV3, acknowledge: 4bh
@@ -142,13 +152,8 @@ def _iso(text: str | None) -> bool:
     return text is None or datetime.fromisoformat(text).tzinfo is not None
 
 
-def test_bundled_example_repo_has_the_contract_shape():
-    result = run_process(PROJECT, "deadlines", "--now", NOW, "--format", "json", "--root", ".")
-    assert result.code == 0, result.err
-    assert "Traceback" not in result.err
-    doc = result.json()
-    assert doc["now"] == NOW
-    assert len(doc["incidents"]) >= 9
+def _assert_deadlines_shape(doc: dict[str, Any]) -> None:
+    """SPEC §6's `deadlines --format json` document: keys, kinds, states, timestamps."""
     for item in doc["incidents"]:
         assert set(item) >= {"id", "path", "severity", "status", "obligations"}
         assert not Path(item["path"]).is_absolute()
@@ -162,12 +167,73 @@ def test_bundled_example_repo_has_the_contract_shape():
                 assert o["department"]
 
 
-def test_shared_contract_check_passes():
-    cli = Path(sys.executable).with_name("incident-ops")
+def test_bundled_example_repo_has_the_contract_shape():
+    result = run_process(PROJECT, "deadlines", "--now", NOW, "--format", "json", "--root", ".")
+    assert result.code == 0, result.err
+    assert "Traceback" not in result.err
+    doc = result.json()
+    assert doc["now"] == NOW
+    assert len(doc["incidents"]) >= 9
+    _assert_deadlines_shape(doc)
+
+
+def _console_script(root: Path, *args: str) -> Result:
+    """The installed `incident-ops` script (what the README's quick start runs), in `root`."""
+    script = Path(sys.executable).with_name("incident-ops")
     proc = subprocess.run(
-        [sys.executable, str(CONTRACT), str(cli)], capture_output=True, text=True, timeout=300
+        [str(script), *args], cwd=root, capture_output=True, text=True, timeout=120, check=False
     )
-    assert proc.stdout.strip().splitlines()[-1] == "contract: ok", proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def _contract_incident(severity: str) -> str:
+    """An acknowledged full outage detected at 09:00: under-classified unless SEV1."""
+    return incident_text(
+        status="investigating",
+        severity=severity,
+        detected_at="2026-11-20T09:00:00+01:00",
+        source="monitoring",
+        impact={"full_outage": True},
+        acknowledged_at="2026-11-20T09:05:00+01:00",
+    )
+
+
+def test_console_script_keeps_the_spec_output_contract(make_repo):
+    """SPEC §6 through the console script: validate's and deadlines' JSON shapes, exit codes.
+
+    The same checks as the shared contract check `.ci/run` runs, on the repo's own files.
+    """
+    name = "INC-2026-0001-billing.md"
+    repo = make_repo({name: _contract_incident("SEV2")})
+    result = _console_script(repo.root, "validate", "--format", "json", "--now", NOW)
+    assert result.code == 1, result.out + result.err
+    doc = result.json()
+    assert set(doc) >= {"findings", "summary"}
+    assert set(doc["summary"]) >= {"files", "incidents", "errors", "warnings"}
+    keys = {"path", "line", "column", "rule", "level", "message", "incident"}
+    for f in doc["findings"]:
+        assert set(f) >= keys, sorted(f)
+        assert not Path(f["path"]).is_absolute()
+        assert isinstance(f["line"], int) and f["line"] >= 1
+        assert f["level"] in ("error", "warning")
+        assert re.fullmatch(r"[a-z][a-z0-9-]*", f["rule"] or "")
+    assert ("under-classified", 5) in [(f["rule"], f["line"]) for f in doc["findings"]]
+
+    repo.write(name, _contract_incident("SEV1"))
+    result = _console_script(repo.root, "deadlines", "--format", "json", "--now", NOW)
+    doc = result.json()
+    assert doc["now"] == NOW
+    _assert_deadlines_shape(doc)
+    early = _console_script(
+        repo.root, "validate", "--format", "json", "--now", "2026-11-20T09:10:00+01:00"
+    )
+    assert early.code == 0, early.out
+
+    make_repo(policy=SPEC_POLICY.replace("acknowledge: 15m", "acknowledge: soon"))
+    result = _console_script(repo.root, "validate", "--now", NOW)
+    assert result.code == 2
+    assert "policy.yaml" in result.out + result.err
 
 
 def test_deadlines_of_incidents_named_by_id_with_overdue_by_and_title(make_repo):

@@ -1,7 +1,7 @@
 """A long synthetic history built with `git fast-import` (thousands of commits in a second).
 
 Run as a script to time `history` and `history --check` on 5,000 commits:
-`/work/venv/bin/python -m tests.history.longrepo [COMMITS] [INCIDENTS]`.
+`python -m tests.history.longrepo [COMMITS] [INCIDENTS]`.
 """
 
 from __future__ import annotations
