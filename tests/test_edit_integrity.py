@@ -14,22 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import MINIMAL, incident, run_process
+from tests.helpers import NOW, GitRepo, front_matter, git, incident, incident_text, run_process
 
-NOW = "2026-11-20T12:00:00+01:00"
 ID = "INC-2026-0001"
 NAME = "INC-2026-0001-billing.md"
-
-
-def _git(root: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(root), *args], check=True, capture_output=True, text=True
-    ).stdout
-
-
-def _commit_all(root: Path) -> None:
-    _git(root, "add", "-A")
-    _git(root, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "init")
 
 
 def _no_identity(tmp_path: Path) -> dict[str, str]:
@@ -54,8 +42,8 @@ def _spawn(root: Path, *args: str, env: dict[str, str] | None = None) -> subproc
 
 @pytest.fixture
 def repo(make_repo):
-    made = make_repo({NAME: incident(MINIMAL)})
-    _commit_all(made.root)
+    made = make_repo({NAME: incident_text()})
+    GitRepo(made.root).commit("init")
     return made
 
 
@@ -68,7 +56,7 @@ def test_ack_commit_without_a_git_identity_uses_the_bot_identity(repo, tmp_path)
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "committed" in result.stdout
-    author = _git(repo.root, "log", "-1", "--format=%an <%ae>|%s")
+    author = git(repo.root, "log", "-1", "--format=%an <%ae>|%s")
     assert author == "incident-ops <incident-ops@users.noreply.github.com>|" + (
         f"incident({ID}): acknowledged\n"
     )
@@ -76,7 +64,7 @@ def test_ack_commit_without_a_git_identity_uses_the_bot_identity(repo, tmp_path)
 
 def test_unknown_rule_id_is_exit_2_at_its_line_with_a_suggestion(make_repo):
     repo = make_repo(
-        {NAME: incident(MINIMAL)}, config="incidents: incidents\nrules:\n  recurence: 'off'\n"
+        {NAME: incident_text()}, config="incidents: incidents\nrules:\n  recurence: 'off'\n"
     )
     for command in (["validate"], ["deadlines"], ["history", "--check"]):
         result = repo.run(*command)
@@ -88,21 +76,21 @@ def test_unknown_rule_id_is_exit_2_at_its_line_with_a_suggestion(make_repo):
 
 def test_known_rule_ids_of_every_command_are_accepted(make_repo):
     config = "rules:\n  closure-approval: warning\n  history: 'off'\n  recurrence: warning\n"
-    repo = make_repo({NAME: incident(MINIMAL)}, config=config)
+    repo = make_repo({NAME: incident_text()}, config=config)
     assert repo.run("validate", "--now", NOW).code == 0
 
 
 def test_a_byte_order_mark_is_refused_alike_in_policies_incidents_and_edits(make_repo):
     from tests.helpers import SPEC_POLICY
 
-    repo = make_repo({NAME: "\ufeff" + incident(MINIMAL)})
+    repo = make_repo({NAME: "\ufeff" + incident_text()})
     result = repo.run("validate", "--format", "json", "--now", NOW)
     assert result.code == 1
     assert [(f["line"], f["rule"]) for f in result.json()["findings"]] == [(1, "syntax")]
     assert "byte-order mark" in result.json()["findings"][0]["message"]
     edit = repo.run("ack", ID, "--at", "2026-11-20T09:20:00+01:00")
     assert edit.code != 0 and "byte-order mark" in edit.err
-    (repo.root / "incidents/2026" / NAME).write_text(incident(MINIMAL), encoding="utf-8")
+    (repo.root / "incidents/2026" / NAME).write_text(incident_text(), encoding="utf-8")
     (repo.root / "policies/policy.yaml").write_text("\ufeff" + SPEC_POLICY, encoding="utf-8")
     policy = repo.run("validate", "--now", NOW)
     assert policy.code == 2
@@ -126,10 +114,7 @@ def test_twenty_racing_updates_keep_all_twenty(repo):
 
 
 def test_racing_resolve_and_escalate_keep_both_changes(repo):
-    acknowledged = incident(
-        MINIMAL.replace("status: reported", "status: acknowledged")
-        + "acknowledged_at: 2026-11-20T09:20:00+01:00\n"
-    )
+    acknowledged = incident_text(status="acknowledged", acknowledged_at="2026-11-20T09:20:00+01:00")
     (repo.root / "incidents/2026" / NAME).write_text(acknowledged, encoding="utf-8")
     for _ in range(4):
         runs = [
@@ -162,7 +147,7 @@ def test_twenty_racing_new_commands_get_twenty_ids(make_repo):
 
 def test_a_symlinked_incident_is_a_finding_and_never_edited(repo, tmp_path):
     outside = tmp_path / "outside.md"
-    outside.write_text(incident(MINIMAL.replace(ID, "INC-2026-0002")), encoding="utf-8")
+    outside.write_text(incident_text(id="INC-2026-0002"), encoding="utf-8")
     link = repo.root / "incidents/2026/INC-2026-0002-link.md"
     link.symlink_to(outside)
     result = repo.run("validate", "--format", "json", "--now", NOW)
@@ -198,7 +183,7 @@ def test_a_read_only_incident_is_refused_not_replaced(repo):
 
 
 def test_commit_outside_git_changes_nothing_and_a_retry_adds_once(make_repo):
-    repo = make_repo({NAME: incident(MINIMAL)}, git=False)
+    repo = make_repo({NAME: incident_text()}, git=False)
     (repo.root / "incident-ops.yaml").write_text("incidents: incidents\n")
     path = repo.root / "incidents/2026" / NAME
     before = path.read_text()
@@ -221,7 +206,7 @@ def test_a_commit_that_fails_after_the_write_restores_the_file(repo):
     result = repo.run("ack", ID, "--at", "2026-11-20T09:20:00+01:00", "--commit")
     assert result.code == 2 and "--commit failed" in result.err
     assert path.read_text() == before
-    assert _git(repo.root, "status", "--porcelain", "--untracked-files=no") == ""
+    assert git(repo.root, "status", "--porcelain", "--untracked-files=no") == ""
 
 
 @pytest.mark.parametrize(
@@ -253,9 +238,11 @@ def test_times_in_the_future_are_refused(repo, args):
 
 
 def test_a_closed_incident_is_not_edited(make_repo):
-    closed = MINIMAL.replace("status: reported", "status: closed") + (
-        "acknowledged_at: 2026-11-20T09:20:00+01:00\nresolved_at: 2026-11-20T10:00:00+01:00\n"
-        "closed_at: 2026-11-20T11:00:00+01:00\n"
+    closed = front_matter(
+        status="closed",
+        acknowledged_at="2026-11-20T09:20:00+01:00",
+        resolved_at="2026-11-20T10:00:00+01:00",
+        closed_at="2026-11-20T11:00:00+01:00",
     )
     repo = make_repo({NAME: incident(closed)})
     path = repo.root / "incidents/2026" / NAME
@@ -286,13 +273,13 @@ def test_escalate_and_update_twice_change_nothing_the_second_time(repo):
 def test_caches_never_appear_in_the_work_tree(repo):
     assert repo.run("validate", "--now", NOW).code == 0
     assert repo.run("similar", "--text", "billing").code == 0
-    assert _git(repo.root, "status", "--porcelain", "--ignored") == ""
+    assert git(repo.root, "status", "--porcelain", "--ignored") == ""
     assert (repo.root / ".git" / "incident-ops" / "index-cache.pickle").exists()
     assert (repo.root / ".git" / "incident-ops" / "holidays.json").exists()
 
 
 def test_outside_git_the_cache_folder_ignores_itself(make_repo):
-    repo = make_repo({NAME: incident(MINIMAL)}, git=False)
+    repo = make_repo({NAME: incident_text()}, git=False)
     (repo.root / "incident-ops.yaml").write_text("incidents: incidents\n")
     assert repo.run("validate", "--now", NOW).code == 0
     ignore = repo.root / ".incident-ops" / ".gitignore"

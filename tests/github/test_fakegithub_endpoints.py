@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -16,6 +15,7 @@ from github import Auth, Github, GithubException, UnknownObjectException
 from tests.fakegithub import FakeGitHub
 from tests.fakegithub.render import blob_sha
 from tests.github.test_fakegithub import REPO, client, raw
+from tests.helpers import GitRepo, git
 
 ALICE, BOB = "ghp_alice0000000000000000000000000000", "ghp_bob000000000000000000000000000000"
 
@@ -37,11 +37,6 @@ def as_user(server: FakeGitHub, token: str, **kw: object) -> Github:
         seconds_between_writes=None,
         **kw,  # type: ignore[arg-type]
     )
-
-
-def git(cwd: Path, *args: str) -> str:
-    cmd = ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", *args]
-    return subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
 
 
 # ---- tokens and users ----------------------------------------------------------------------
@@ -245,16 +240,12 @@ def test_large_files_come_without_content(gh: FakeGitHub) -> None:
 
 
 def test_contents_of_a_real_git_commit(gh: FakeGitHub, tmp_path: Path) -> None:
-    git(tmp_path, "init", "-q", "-b", "main")
-    (tmp_path / "incidents").mkdir()
-    (tmp_path / "incidents" / "INC-1.md").write_text("first\n")
+    local = GitRepo(tmp_path)
+    local.write("incidents/INC-1.md", "first\n")
     (tmp_path / "incident-ops.yaml").write_text("version: 1\n")
-    git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-q", "-m", "one")
-    first = git(tmp_path, "rev-parse", "HEAD")
-    (tmp_path / "incidents" / "INC-1.md").write_text("second\n")
-    git(tmp_path, "commit", "-q", "-am", "two")
-    second = git(tmp_path, "rev-parse", "HEAD")
+    first = local.commit("one")
+    local.write("incidents/INC-1.md", "second\n")
+    second = local.commit("two")
     assert gh.add_tree_from_git(REPO, first, tmp_path, first) == 2
     assert gh.add_tree_from_git(REPO, "inc-1", tmp_path / ".git", "HEAD") == 2
 
@@ -264,7 +255,7 @@ def test_contents_of_a_real_git_commit(gh: FakeGitHub, tmp_path: Path) -> None:
         assert not isinstance(f, list) and f.decoded_content == text
     f = repo.get_contents("incidents/INC-1.md", ref=second[:7])
     assert not isinstance(f, list)
-    assert f.sha == git(tmp_path, "rev-parse", f"{second}:incidents/INC-1.md")
+    assert f.sha == git(tmp_path, "rev-parse", f"{second}:incidents/INC-1.md").strip()
     pr = repo.create_pull(base="main", head="inc-1", title="INC-1")  # the branch exists now
     assert pr.head.sha == second
 
