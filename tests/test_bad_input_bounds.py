@@ -6,13 +6,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from tests.helpers import MINIMAL, SPEC_POLICY, incident
-
-NOW = "2026-11-20T12:00:00+01:00"
+from tests.helpers import NOW, SPEC_POLICY, front_matter, incident, incident_text
 
 
 def test_a_timestamp_in_year_9999_is_a_finding_not_an_overflow(make_repo, tmp_path):
-    far = MINIMAL.replace("2026-11-20T09:12:00+01:00", "9999-12-31T12:00:00+00:00")
+    far = front_matter(detected_at="9999-12-31T12:00:00+00:00")
     repo = make_repo({"INC-2026-0001-far.md": incident(far)})
     result = repo.run("validate", "--format", "json", "--now", NOW)
     assert result.code == 1, result.err
@@ -40,7 +38,7 @@ def test_a_calendar_without_working_time_is_a_policy_error_at_its_line(make_repo
     policy = SPEC_POLICY.replace("    days: mon-fri\n", "    days: [sat]\n").replace(
         "dates: [2026-12-24]", f"dates: [{dates}]"
     )
-    repo = make_repo({"INC-2026-0001-a.md": incident(MINIMAL)}, policy=policy)
+    repo = make_repo({"INC-2026-0001-a.md": incident_text()}, policy=policy)
     result = repo.run("validate", "--now", NOW)
     assert result.code == 2, result.err
     line = 1 + policy.splitlines().index("  default:")
@@ -50,7 +48,7 @@ def test_a_calendar_without_working_time_is_a_policy_error_at_its_line(make_repo
 def test_a_duration_beyond_the_horizon_is_refused_at_once(make_repo):
     policy = SPEC_POLICY.replace('    hours: "09:00-18:00"\n', '    hours: "00:00-00:01"\n')
     policy = policy.replace("rca: 5bd\n", "rca: 100000bh\n")
-    repo = make_repo({"INC-2026-0001-a.md": incident(MINIMAL)}, policy=policy)
+    repo = make_repo({"INC-2026-0001-a.md": incident_text()}, policy=policy)
     started = time.monotonic()
     result = repo.run("validate", "--now", NOW)
     assert time.monotonic() - started < 10
@@ -65,7 +63,7 @@ def test_a_when_operand_of_the_wrong_type_is_a_policy_error(make_repo):
         "when: {impact.customers_affected: {gte: 100}}",
         'when: {impact.customers_affected: {gte: "100"}}',
     ).replace("when: {impact.full_outage: true}", 'when: {impact.full_outage: "yes"}')
-    repo = make_repo({"INC-2026-0001-a.md": incident(MINIMAL)}, policy=policy)
+    repo = make_repo({"INC-2026-0001-a.md": incident_text()}, policy=policy)
     result = repo.run("validate", "--now", NOW)
     assert result.code == 2
     lines = policy.splitlines()
@@ -81,13 +79,13 @@ def test_an_enumerated_field_names_its_values(make_repo):
     policy = SPEC_POLICY.replace(
         "when: {impact.full_outage: true}", "when: {status: {in: [resolved, solved]}}"
     )
-    repo = make_repo({"INC-2026-0001-a.md": incident(MINIMAL)}, policy=policy)
+    repo = make_repo({"INC-2026-0001-a.md": incident_text()}, policy=policy)
     result = repo.run("validate", "--now", NOW)
     assert result.code == 2 and "'solved' can never match" in result.err
 
 
 def test_a_corrupt_similar_index_is_rebuilt(make_repo):
-    repo = make_repo({"INC-2026-0001-a.md": incident(MINIMAL)})
+    repo = make_repo({"INC-2026-0001-a.md": incident_text()})
     assert repo.run("similar", "--text", "billing").code == 0
     from incident_ops.workspace.config import open_repo
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import SPEC_POLICY, findings, incident
+from tests.helpers import SPEC_POLICY, findings, incident_text
 
 # SEV3 of the SPEC policy, plus a management-update cadence and an escalation tier that
 # ends at mitigation: the two ways an obligation falls due and then stops applying.
@@ -24,17 +24,14 @@ FRIDAY = "2026-11-20T{}:00+01:00"
 
 
 def front(status: str = "investigating", **extra: str) -> str:
-    lines = [
-        "id: INC-2026-0001",
-        "title: Mail relay delays",
-        f"status: {status}",
-        "severity: SEV3",
-        "category: service-failure",
-        f"detected_at: {FRIDAY.format('17:10')}",
-        f"acknowledged_at: {FRIDAY.format('17:15')}",
-        *(f"{key}: {value}" for key, value in extra.items()),
-    ]
-    return incident("\n".join(lines) + "\n")
+    """A SEV3 detected Friday 17:10 and acknowledged 17:15 (line 8); `extra` from line 9."""
+    return incident_text(
+        title="Mail relay delays",
+        status=status,
+        detected_at=FRIDAY.format("17:10"),
+        acknowledged_at=FRIDAY.format("17:15"),
+        **extra,
+    )
 
 
 @pytest.fixture
