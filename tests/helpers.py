@@ -234,7 +234,8 @@ class GitRepo:
             git(root, "init", "-q", "-b", "main")
 
     def git(self, *args: str, author: str = "Test", date: str | None = None) -> str:
-        return git(self.root, *args, author=author, date=date)
+        """`git ARGS` in this repository; its stdout without the trailing newline."""
+        return git(self.root, *args, author=author, date=date).strip()
 
     def write(self, name: str, text: str | bytes) -> Path:
         return write_file(self.root, name, text)
@@ -243,7 +244,7 @@ class GitRepo:
         """Commit every change of the work tree; returns the new commit's SHA."""
         self.git("add", "-A")
         self.git("commit", "-q", "--allow-empty", "-m", message, author=author, date=date)
-        return self.git("rev-parse", "HEAD").strip()
+        return self.git("rev-parse", "HEAD")
 
     def branch(self, name: str = "feature") -> None:
         self.git("checkout", "-q", "-b", name)

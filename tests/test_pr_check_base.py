@@ -8,14 +8,13 @@ cannot be verified without a token, so the gate's finding says so (the GitHub si
 from __future__ import annotations
 
 import pickle
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from incident_ops.workspace import cache
-from tests.helpers import MINIMAL, NOW, SPEC_POLICY, incident, run_cli
-from tests.test_pr_check_git import NAME, NO_GITHUB, PATH, GitRepo, pr_repo
+from tests.helpers import NOW, SPEC_POLICY, front_matter, git, incident, incident_text, run_cli
+from tests.test_pr_check_git import NAME, NO_GITHUB, PATH, PrRepo, pr_repo
 
 BUNDLED = Path(__file__).parents[1] / "incidents" / "2026" / NAME
 CLOSED = BUNDLED.read_text(encoding="utf-8")
@@ -30,7 +29,7 @@ WEAK_POLICY = SPEC_POLICY.replace(
 ).replace("    rca_approvers: [acme/sre-leads]\n", "")
 WEAK_POLICY = WEAK_POLICY.replace("    requires: [rca, prevention_plan, customer_follow_up]\n", "")
 WEAK_POLICY = WEAK_POLICY.replace("    requires: [rca, prevention_plan]\n", "")
-SEV1 = MINIMAL.replace("severity: SEV3", "severity: SEV1")
+SEV1 = front_matter(severity="SEV1")
 TODAY = "2026-11-20T09:12:00+01:00"
 
 
@@ -109,10 +108,10 @@ def test_closure_requirements_of_the_base_policy_apply(make_repo) -> None:
 
 
 def test_policy_change_with_a_status_change_is_refused(make_repo) -> None:
-    repo = pr_repo(make_repo, {NAME: incident(MINIMAL)})
+    repo = pr_repo(make_repo, {NAME: incident_text()})
     (repo.root / "policies" / "policy.yaml").write_text(SPEC_POLICY + "# reviewed\n")
-    acknowledged = MINIMAL.replace("status: reported", "status: acknowledged")
-    repo.write(NAME, incident(acknowledged + "acknowledged_at: 2026-11-20T09:20:00+01:00\n"))
+    acknowledged = incident_text(status="acknowledged", acknowledged_at="2026-11-20T09:20:00+01:00")
+    repo.write(NAME, acknowledged)
     repo.commit("touch the policy and acknowledge")
     result = repo.check()
     assert result.code == 1
@@ -126,9 +125,9 @@ def test_policy_change_with_a_status_change_is_refused(make_repo) -> None:
 
 
 def test_config_change_with_a_status_change_is_refused_even_if_rules_say_off(make_repo) -> None:
-    repo = pr_repo(make_repo, {NAME: incident(MINIMAL)}, config="id_prefix: INC\n")
+    repo = pr_repo(make_repo, {NAME: incident_text()}, config="id_prefix: INC\n")
     (repo.root / "incident-ops.yaml").write_text('rules: {policy-and-status: "off"}\n')
-    repo.write(NAME, incident(MINIMAL.replace("status: reported", "status: cancelled")))
+    repo.write(NAME, incident_text(status="cancelled"))
     repo.commit("switch the rule off and cancel")
     result = repo.check()
     assert result.code == 1
@@ -141,11 +140,11 @@ def test_policy_change_without_status_change_passes_and_head_policy_validates(
 ) -> None:
     # A PR may add a severity and use it in a new incident: head's policy checks the
     # schema and references of head's files.
-    repo = pr_repo(make_repo, {NAME: incident(MINIMAL)})
+    repo = pr_repo(make_repo, {NAME: incident_text()})
     sev4 = "  SEV4:\n    name: Cosmetic\n    targets: {acknowledge: 1bd}\n"
     policy = SPEC_POLICY.replace("categories:\n", sev4 + "categories:\n", 1)
     (repo.root / "policies" / "policy.yaml").write_text(policy)
-    new = MINIMAL.replace("0001", "0002").replace("SEV3", "SEV4")
+    new = front_matter(id="INC-2026-0002", severity="SEV4")
     repo.write("INC-2026-0002-typo.md", incident(new))
     repo.commit("add SEV4 and a SEV4 incident")
     result = repo.check()
@@ -154,7 +153,7 @@ def test_policy_change_without_status_change_passes_and_head_policy_validates(
 
 
 def test_head_config_must_still_be_valid(make_repo) -> None:
-    repo = pr_repo(make_repo, {NAME: incident(MINIMAL)})
+    repo = pr_repo(make_repo, {NAME: incident_text()})
     (repo.root / "incident-ops.yaml").write_text("rules: {recurence: warning}\n")
     repo.commit("typo")
     result = repo.check()
@@ -228,7 +227,7 @@ def test_delete_and_re_add_under_the_same_id_is_a_rename_with_its_status(make_re
     # sees closed → reported (illegal) instead of a new file at any status.
     repo = pr_repo(make_repo, {NAME: CLOSED})
     repo.git("rm", "-q", PATH)
-    rewritten = incident(MINIMAL.replace("Billing database unavailable", "Another story"))
+    rewritten = incident_text(title="Another story")
     repo.write("INC-2026-0001-another-story.md", rewritten)
     repo.commit("rewrite the record")
     result = repo.check()
@@ -238,8 +237,8 @@ def test_delete_and_re_add_under_the_same_id_is_a_rename_with_its_status(make_re
 
 
 def test_files_relating_a_removed_id_are_rechecked(make_repo) -> None:
-    other = MINIMAL.replace("0001", "0002") + "related: [INC-2026-0001]\n"
-    repo = pr_repo(make_repo, {NAME: incident(MINIMAL), "INC-2026-0002-later.md": incident(other)})
+    other = front_matter(id="INC-2026-0002", related=["INC-2026-0001"])
+    repo = pr_repo(make_repo, {NAME: incident_text(), "INC-2026-0002-later.md": incident(other)})
     repo.git("rm", "-q", PATH)
     repo.commit("drop the first")
     result = repo.check()
@@ -252,7 +251,7 @@ def test_files_relating_a_removed_id_are_rechecked(make_repo) -> None:
 
 
 def test_moving_the_incidents_folder_by_config_removes_the_records(make_repo) -> None:
-    repo = pr_repo(make_repo, {NAME: incident(MINIMAL)})
+    repo = pr_repo(make_repo, {NAME: incident_text()})
     (repo.root / "records").mkdir()
     repo.git("mv", "incidents", "records/incidents")
     (repo.root / "incident-ops.yaml").write_text("incidents: records/incidents\n")
@@ -265,8 +264,8 @@ def test_moving_the_incidents_folder_by_config_removes_the_records(make_repo) ->
 def test_pr_check_reads_the_head_revision_not_the_work_tree_for_the_index(make_repo) -> None:
     # Run from main's work tree against the feature branch: the removed file is still on
     # disk, yet the file relating it is flagged.
-    other = MINIMAL.replace("0001", "0002") + "related: [INC-2026-0001]\n"
-    repo = pr_repo(make_repo, {NAME: incident(MINIMAL), "INC-2026-0002-later.md": incident(other)})
+    other = front_matter(id="INC-2026-0002", related=["INC-2026-0001"])
+    repo = pr_repo(make_repo, {NAME: incident_text(), "INC-2026-0002-later.md": incident(other)})
     repo.git("rm", "-q", PATH)
     repo.commit("drop the first")
     repo.git("checkout", "-q", "main")
@@ -277,10 +276,9 @@ def test_pr_check_reads_the_head_revision_not_the_work_tree_for_the_index(make_r
 # ---- caches: never from a commit, never filled from a revision ---------------------------
 
 
-def _clone(repo: GitRepo, dest: Path) -> GitRepo:
-    subprocess.run(["git", "clone", "-q", str(repo.root), str(dest)], check=True)
-    clone = GitRepo.__new__(GitRepo)
-    clone.factory, clone.root = repo.factory, dest
+def _clone(repo: PrRepo, dest: Path) -> PrRepo:
+    git(repo.root, "clone", "-q", str(repo.root), str(dest))
+    clone = PrRepo(dest)
     clone.git("checkout", "-q", "feature")
     clone.git("branch", "-q", "main", "origin/main")
     return clone
@@ -288,7 +286,7 @@ def _clone(repo: GitRepo, dest: Path) -> GitRepo:
 
 def test_committed_index_cache_is_not_believed_in_a_fresh_clone(make_repo, tmp_path) -> None:
     repo = pr_repo(make_repo)
-    repo.write("INC-2026-0001-copy.md", incident(MINIMAL))
+    repo.write("INC-2026-0001-copy.md", incident_text())
     # A crafted cache that claims the existing file holds another id, keyed by its blob.
     blob = repo.git("rev-parse", f"main:{PATH}")
     row = (PATH, "INC-2026-9999", "x", "reported", None, (), None, (), (), None, None, None, ())
@@ -311,10 +309,10 @@ def test_pr_check_of_another_revision_leaves_no_entry_in_the_work_tree_cache(mak
     # pr-check --head feature from main's work tree parses feature's version of the file;
     # were it cached under the work tree's key, `validate` on main would believe it.
     repo = pr_repo(make_repo)
-    repo.write(NAME, incident(MINIMAL.replace("id: INC-2026-0001", "id: INC-2026-0002")))
+    repo.write(NAME, incident_text(id="INC-2026-0002"))
     repo.commit("renumber")
     repo.git("checkout", "-q", "main")
     repo.check("--head", "feature")
-    repo.write("INC-2026-0002-new.md", incident(MINIMAL.replace("0001", "0002")))
+    repo.write("INC-2026-0002-new.md", incident_text(id="INC-2026-0002"))
     result = run_cli(repo.root, "validate", "--format", "json", "--now", NOW, env=NO_GITHUB)  # type: ignore[arg-type]
     assert result.code == 0, result.out

@@ -14,9 +14,9 @@ import pytest
 
 from tests.fakegithub import FakeGitHub
 from tests.github.test_pr_check import CLOSED, PR, REPO, RESOLVED, Pr
-from tests.helpers import MINIMAL, SPEC_POLICY, incident
+from tests.helpers import SPEC_POLICY, incident_text
 from tests.test_pr_check_base import NO_RCA, WEAK_POLICY
-from tests.test_pr_check_git import NAME, PATH, GitRepo, pr_repo
+from tests.test_pr_check_git import NAME, PATH, PrRepo, pr_repo
 
 
 def rules(result) -> list[tuple[str, str]]:
@@ -111,7 +111,7 @@ def test_move_out_of_the_folder_approved_on_the_moved_content_passes(pr: Pr) -> 
 def test_removal_of_a_severity_without_approvers_needs_any_approval(
     make_repo, fake_github: FakeGitHub, tmp_path: Path
 ) -> None:
-    pr = Pr(pr_repo(make_repo, {NAME: incident(MINIMAL)}), fake_github, tmp_path)
+    pr = Pr(pr_repo(make_repo, {NAME: incident_text()}), fake_github, tmp_path)
     pr.repo.git("rm", "-q", PATH)
     push(pr, "drop a SEV3")
     result = pr.check()
@@ -237,9 +237,9 @@ NEW_PATH = f"incidents/2026/{NEW}"
 class NewIncidentPr:
     """A PR that adds INC-2026-0002 while other PRs are open on the fake GitHub."""
 
-    def __init__(self, repo: GitRepo, gh: FakeGitHub, tmp: Path) -> None:
+    def __init__(self, repo: PrRepo, gh: FakeGitHub, tmp: Path) -> None:
         self.repo, self.gh = repo, gh
-        repo.write(NEW, incident(MINIMAL.replace("0001", "0002")))
+        repo.write(NEW, incident_text(id="INC-2026-0002"))
         sha = repo.commit("open INC-2026-0002")
         gh.add_repo(REPO)
         gh.add_pull(REPO, PR, sha, files=[NEW_PATH], head_ref="incident/INC-2026-0002")

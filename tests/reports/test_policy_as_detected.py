@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
-from tests.helpers import MINIMAL, SPEC_POLICY, incident
+from tests.helpers import SPEC_POLICY, GitRepo, front_matter, incident
 
-NOW = "2026-11-25T12:00:00+01:00"
-FRONT = MINIMAL.replace("severity: SEV3", "severity: SEV2") + (
+GRADED_AT = "2026-11-25T12:00:00+01:00"  # the --now: after the policy got stricter (11-24)
+FRONT = front_matter(severity="SEV2") + (
     "escalations:\n  - {department: management, at: 2026-11-20T09:37:00+01:00}\n"
 )
 
 
 def _commit(root: Path, message: str, when: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
-    for args in (["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm",
-                                 message]):  # fmt: skip
-        subprocess.run(["git", "-C", str(root), *args], check=True, env=env)
+    GitRepo(root).commit(message, when)
 
 
 def _escalation_state(repo, *extra: str) -> tuple[str, str]:
-    result = repo.run("deadlines", "--format", "json", "--now", NOW, *extra).json()
+    result = repo.run("deadlines", "--format", "json", "--now", GRADED_AT, *extra).json()
     incident_ = result["incidents"][0]
     state = next(o["state"] for o in incident_["obligations"] if o["kind"] == "escalate")
     return state, result["graded"]
@@ -46,11 +41,16 @@ def test_a_stricter_policy_today_does_not_regrade_the_past(make_repo):
     assert state == "met-late"  # re-graded on purpose by today's 20m rule
     assert graded == "Graded by the current policies (--policy current)."
 
-    stats = repo.run("stats", "--now", NOW, "--format", "json").json()
+    stats = repo.run("stats", "--now", GRADED_AT, "--format", "json").json()
     assert stats["obligations"]["escalate"]["met"] == 1 and stats["policy"] == "as-detected"
-    current = repo.run("stats", "--now", NOW, "--format", "json", "--policy", "current").json()
+    current = repo.run(
+        "stats", "--now", GRADED_AT, "--format", "json", "--policy", "current"
+    ).json()
     assert current["obligations"]["escalate"]["met-late"] == 1
-    assert "Graded by the policies in effect at detection" in repo.run("report", "--now", NOW).out
+    assert (
+        "Graded by the policies in effect at detection"
+        in repo.run("report", "--now", GRADED_AT).out
+    )
 
 
 def test_an_incident_older_than_the_policies_is_graded_by_the_current_ones(make_repo):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import NOW, incident_text, run_cli
+from tests.helpers import NOW, front_matter, incident, incident_text, run_cli
 from tests.reports.sitecheck import broken_links, links
 
 CHART_TITLES = (
@@ -79,22 +79,22 @@ def test_site_history_and_stale_pages(example_repo, tmp_path):
 def test_incident_page_shows_the_log_in_time_order_and_every_missed_cycle(make_repo, tmp_path):
     from tests.helpers import SPEC_POLICY
 
-    front = """
-        id: INC-2026-0001
-        title: Payments down for a bank
-        status: resolved
-        severity: SEV2
-        category: service-failure
-        detected_at: 2026-11-20T09:00:00+01:00
-        acknowledged_at: 2026-11-20T09:05:00+01:00
-        resolved_at: 2026-11-20T16:00:00+01:00
-        escalations:
-          - {department: management, at: 2026-11-20T09:20:00+01:00, by: "@bob"}
-        updates:
-          - {at: 2026-11-20T12:30:00+01:00, audience: customers, channel: email,
-             summary: Still down}
-          - {at: 2026-11-20T09:40:00+01:00, audience: customers, channel: phone, summary: We know}
-    """
+    front = front_matter(
+        title="Payments down for a bank",
+        status="resolved",
+        severity="SEV2",
+        detected_at="2026-11-20T09:00:00+01:00",
+        acknowledged_at="2026-11-20T09:05:00+01:00",
+        resolved_at="2026-11-20T16:00:00+01:00",
+    ) + (
+        "escalations:\n"
+        '  - {department: management, at: 2026-11-20T09:20:00+01:00, by: "@bob"}\n'
+        "updates:\n"
+        "  - {at: 2026-11-20T12:30:00+01:00, audience: customers, channel: email,\n"
+        "     summary: Still down}\n"
+        "  - {at: 2026-11-20T09:40:00+01:00, audience: customers, channel: phone,"
+        " summary: We know}\n"
+    )
     repo = make_repo({"INC-2026-0001-payments.md": incident(front)}, policy=SPEC_POLICY)
     out = tmp_path / "site"
     assert repo.run("site", str(out), "--now", "2026-11-21T12:00:00+01:00").code == 0
@@ -109,9 +109,7 @@ def test_incident_page_shows_the_log_in_time_order_and_every_missed_cycle(make_r
 
 
 def test_a_zero_percent_sla_bar_is_visible(make_repo, tmp_path):
-    from tests.helpers import MINIMAL
-
-    repo = make_repo({"INC-2026-0001-late.md": incident(MINIMAL)})  # acknowledge overdue
+    repo = make_repo({"INC-2026-0001-late.md": incident_text()})  # acknowledge overdue
     out = tmp_path / "site"
     assert repo.run("site", str(out), "--now", "2026-11-25T12:00:00+01:00").code == 0
     index = (out / "index.html").read_text(encoding="utf-8")

@@ -109,14 +109,13 @@ def test_stats_counts_each_file_of_a_duplicate_id_with_its_own_deadlines(make_re
 
 
 def test_a_recurrence_after_the_whole_plan_was_done_is_prevention_that_did_not_hold(make_repo):
-    from tests.helpers import MINIMAL, incident
+    from tests.helpers import front_matter, incident
 
-    first = MINIMAL + (
+    first = front_matter(detected_at="2026-11-02T09:12:00+01:00") + (
         "actions:\n  - {id: A1, title: Alert, owner: '@carol', due: 2026-11-10, status: done,"
         " done_at: 2026-11-09T10:00:00+01:00}\n"
     )
-    first = first.replace("2026-11-20T09:12", "2026-11-02T09:12")
-    later = MINIMAL.replace("INC-2026-0001", "INC-2026-0002") + "related: [INC-2026-0001]\n"
+    later = front_matter(id="INC-2026-0002", related=["INC-2026-0001"])
     repo = make_repo({"INC-2026-0001-a.md": incident(first), "INC-2026-0002-b.md": incident(later)})
     figures = repo.run("stats", "--now", NOW, "--format", "json").json()
     assert (figures["recurrences"], figures["prevention_failed"]) == (1, 1)
