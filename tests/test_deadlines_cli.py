@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from tests.helpers import (
-    MINIMAL,
     NOW,
     SPEC_POLICY,
     Result,
@@ -242,19 +241,17 @@ def test_console_script_keeps_the_spec_output_contract(make_repo):
 
 
 def test_deadlines_of_incidents_named_by_id_with_overdue_by_and_title(make_repo):
-    other = MINIMAL.replace("0001", "0002").replace("Billing database", "Mail relay")
     repo = make_repo({
-        "INC-2026-0001-billing.md": incident(MINIMAL.replace("SEV3", "SEV2")),
-        "INC-2026-0002-mail.md": incident(other),
+        "INC-2026-0001-billing.md": incident_text(severity="SEV2"),
+        "INC-2026-0002-mail.md": incident_text(id="INC-2026-0002", title="Mail relay unavailable"),
     })  # fmt: skip
-    now = "2026-11-20T12:00:00+01:00"
-    by_id = repo.run("deadlines", "INC-2026-0001", "--format", "json", "--now", now)
+    by_id = repo.run("deadlines", "INC-2026-0001", "--format", "json", "--now", NOW)
     assert by_id.code == 0, by_id.err
     assert [i["id"] for i in by_id.json()["incidents"]] == ["INC-2026-0001"]
     mixed = repo.run("deadlines", "INC-2026-0002", "incidents/2026/INC-2026-0001-billing.md",
-                     "--format", "json", "--now", now)  # fmt: skip
+                     "--format", "json", "--now", NOW)  # fmt: skip
     assert [i["id"] for i in mixed.json()["incidents"]] == ["INC-2026-0002", "INC-2026-0001"]
-    table = repo.run("deadlines", "INC-2026-0001", "--now", now)
+    table = repo.run("deadlines", "INC-2026-0001", "--now", NOW)
     header, *lines = table.out.splitlines()[2:]
     rows = [line for line in lines if line.startswith("INC-")]  # not the "Graded by" line
     cells = [dict(zip(_cells(header, header), _cells(header, row), strict=True)) for row in rows]
@@ -264,6 +261,6 @@ def test_deadlines_of_incidents_named_by_id_with_overdue_by_and_title(make_repo)
         "due": "2026-11-20 09:42+01:00", "state": "overdue", "overdue by": "2h 18m",
         "satisfied": "-", "title": "Billing database unavailable",
     }  # fmt: skip
-    unknown = repo.run("deadlines", "INC-2026-0099", "--now", now)
+    unknown = repo.run("deadlines", "INC-2026-0099", "--now", NOW)
     assert unknown.code == 2
     assert "INC-2026-0099: no such file, folder or incident in incidents/" in unknown.err

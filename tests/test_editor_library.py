@@ -12,10 +12,10 @@ from incident_ops.edit.operations import Editor
 from incident_ops.errors import GateRefused, IncidentOpsError
 from incident_ops.policy.load import load_policy
 from incident_ops.workspace.config import open_repo
-from tests.helpers import MINIMAL, incident
+from tests.helpers import MINIMAL, NOW, incident
 
 ID = "INC-2026-0001"
-NOW = datetime.fromisoformat("2026-11-20T12:00:00+01:00")
+CLOCK = datetime.fromisoformat(NOW)
 ACKED = MINIMAL.replace("status: reported", "status: acknowledged") + (
     "acknowledged_at: 2026-11-20T09:20:00+01:00\n"
 )
@@ -26,7 +26,7 @@ def editor(make_repo):
     made = make_repo({"INC-2026-0001-billing.md": incident(ACKED)})
     repo = open_repo(str(made.root))
     policy = load_policy(repo.policies_dir, repo.root, repo.cache_dir)
-    return Editor(repo, policy, clock=lambda: NOW)
+    return Editor(repo, policy, clock=lambda: CLOCK)
 
 
 def test_operations_return_results_and_are_idempotent(editor):

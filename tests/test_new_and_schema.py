@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
-from tests.helpers import incident_text
+from tests.helpers import git, incident_text
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -93,8 +93,6 @@ def test_schema_rejects_what_validate_rejects(make_repo):
 
 
 def test_new_takes_services_customers_commander_and_commits(make_repo, monkeypatch):
-    import subprocess
-
     for key in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
         monkeypatch.setenv(key, "Test")
     for key in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
@@ -113,8 +111,7 @@ def test_new_takes_services_customers_commander_and_commits(make_repo, monkeypat
     text = (repo.root / path).read_text()
     assert "services: [billing-db, billing-api]\ncustomers: [acme-bank, city-gov]\n" in text
     assert 'commander: "@bob"\n' in text and "source: monitoring\n" in text
-    log = subprocess.run(["git", "-C", str(repo.root), "log", "--format=%s", "--name-only"],
-                         check=True, capture_output=True, text=True).stdout  # fmt: skip
+    log = git(repo.root, "log", "--format=%s", "--name-only")
     assert log == f"incident(INC-2026-0001): opened\n\n{path}\n"
     bad = repo.run("new", "--title", "x", "--severity", "SEV3", "--category", "service-failure",
                    "--commander", "Bob Smith")  # fmt: skip

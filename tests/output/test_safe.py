@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from incident_ops.output.safe import printable
-from tests.helpers import MINIMAL, incident, run_cli
+from tests.helpers import MINIMAL, NOW, incident, run_cli
 
 OSC8 = "\x1b]8;;https://evil.example/\x1b\\click here\x1b]8;;\x1b\\"
 OSC52 = "\x1b]52;c;cm0gLXJmIH4=\x07"  # writes "rm -rf ~" to the clipboard
@@ -22,7 +22,6 @@ YAML_TITLE = (
 )
 CLEAN_TITLE = "Billing click here down"  # the C1 CSI "2J" (clear screen) goes too
 BAD = ("\x1b", "\x07", "\x9b", "\x9d", "\x7f")
-NOW = "2026-11-20T12:00:00+01:00"
 
 
 @pytest.mark.parametrize(

@@ -100,7 +100,7 @@ def test_each_operator_matches(make_repo, extra, rule):
 def test_an_unknown_impact_matches_no_condition_on_its_value(make_repo):
     """`null` (or absent) is unknown, not 0 or false: `lt: 1` does not match it."""
     for impact in ("", "impact: {customers_affected: null}\n"):
-        front = MINIMAL + "reporter: '@lt'\n" + impact
+        front = front_matter(reporter="'@lt'") + impact
         repo = make_repo({"INC-2026-0001-x.md": incident(front)}, policy=OPERATOR_POLICY)
         result = repo.run("validate", "--format", "json", "--now", EARLY)
         assert result.json()["findings"] == [], result.out
