@@ -33,11 +33,17 @@ V6 = V5.replace("due: 2026-12-01}", "due: 2026-12-01, issue: acme/platform#5}")
 V7 = V6.replace("title: Billing database unavailable", "title: Billing DB unavailable")
 
 
+def policy_repo(make_repo) -> GitRepo:
+    """A repo whose first commit is the SPEC policy, by alice on 2026-11-01."""
+    repo = GitRepo(make_repo().root)
+    repo.commit("Policies", "2026-11-01T09:00:00+01:00", "alice")
+    return repo
+
+
 @pytest.fixture
 def trail(make_repo):
     """The incident's life: open, ack on a merged PR branch, rename, resolve, close, edits."""
-    repo = GitRepo(make_repo().root)
-    repo.commit("Policies", "2026-11-01T09:00:00+01:00", "alice")
+    repo = policy_repo(make_repo)
     repo.write(OLD, V1)
     shas = [repo.commit("Open INC-2026-0001", "2026-11-20T09:10:00+01:00", "alice")]
     repo.branch("ack")
@@ -186,13 +192,13 @@ def test_history_check_counts_valid_incidents_and_needs_an_incidents_folder(make
 BROKEN = V1.replace("title: Billing database unavailable", "title: [unclosed")
 
 
-def test_an_unparseable_version_is_marked_and_skipped_in_comparisons(tmp_path):
-    repo = GitRepo(tmp_path / "repo")
+def test_an_unparseable_version_is_marked_and_skipped_in_comparisons(make_repo):
+    repo = policy_repo(make_repo)
     shas = []
     for text, date in ((V1, "2026-11-20T09:10:00+01:00"), (BROKEN, "2026-11-20T09:20:00+01:00"),
                        (V2, "2026-11-20T09:30:00+01:00")):  # fmt: skip
         repo.write(NEW, text)
-        shas.append(repo.commit("Edit", date))
+        shas.append(repo.commit("Edit", date, "alice"))
     result = run_cli(repo.root, "history", "INC-2026-0001", "--format", "json")
     assert result.code == 0, result.err
     changes = result.json()["changes"]
@@ -211,24 +217,22 @@ def test_an_unparseable_version_is_marked_and_skipped_in_comparisons(tmp_path):
     )
 
 
-def test_history_check_sees_no_edit_around_an_unparseable_version(tmp_path):
+def test_history_check_sees_no_edit_around_an_unparseable_version(make_repo):
     """A closed incident broken by one commit and fixed by the next: neither is a closed
     edit, and the timestamps the fix brings back are not first recorded by it."""
-    repo = GitRepo(tmp_path / "repo")
+    repo = policy_repo(make_repo)
     broken = V5.replace("title: Billing", "title: [Billing")
     for text, date in ((V5, "2026-11-22T10:00:00+01:00"), (broken, "2026-11-29T10:00:00+01:00"),
                        (V5, "2026-11-30T10:00:00+01:00")):  # fmt: skip
         repo.write(NEW, text)
-        repo.commit("Edit", date)
+        repo.commit("Edit", date, "alice")
     result = run_cli(repo.root, "history", "--check", "--tolerance", "3d", "--format", "json")
     assert result.code == 0, result.out
     assert result.json()["findings"] == []
 
 
 def test_history_outside_git_says_so(make_repo):
-    from tests.helpers import MINIMAL, incident
-
-    repo = make_repo({"INC-2026-0001-x.md": incident(MINIMAL)}, git=False)
+    repo = make_repo({"INC-2026-0001-x.md": incident_text()}, git=False)
     (repo.root / "incident-ops.yaml").write_text("incidents: incidents\n")
     for args in (("history", "INC-2026-0001"), ("history", "--check")):
         result = repo.run(*args)
