@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from incident_ops.domain.timestamps import parse_timestamp
 from incident_ops.edit.frontmatter import (
     append_item,
     edit_front_matter,
@@ -116,9 +117,10 @@ def test_setting_scalars_changes_only_their_lines(tmp_path):
     assert new.endswith(BODY)
     doc = read_document(path, "x.md")
     assert not doc.problems
-    assert doc.data["acknowledged_at"] == datetime(2026, 11, 20, 9, 20, tzinfo=CET)
-    assert doc.data["acknowledged_at"].utcoffset() == timedelta(hours=1)
-    assert doc.data["closed_at"].tzinfo is not None
+    # YAML 1.2 has no timestamp type: the text is what the models parse, strictly
+    assert parse_timestamp(doc.data["acknowledged_at"]) == datetime(2026, 11, 20, 9, 20, tzinfo=CET)
+    assert parse_timestamp(doc.data["acknowledged_at"]).utcoffset() == timedelta(hours=1)
+    assert parse_timestamp(doc.data["closed_at"]).tzinfo is not None
 
 
 def test_new_key_goes_in_spec_order():
@@ -141,7 +143,9 @@ def test_appending_to_a_block_list_keeps_its_indent_and_trailing_lines():
     )
     assert new == expected
     front = read_document_text(new)
-    assert front["escalations"][1]["at"] == datetime(2026, 11, 20, 9, 40, tzinfo=CET)
+    assert parse_timestamp(front["escalations"][1]["at"]) == datetime(
+        2026, 11, 20, 9, 40, tzinfo=CET
+    )
 
 
 def test_appending_to_a_flow_list_stays_flow():

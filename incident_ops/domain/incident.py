@@ -1,16 +1,20 @@
 """The incident front matter of SPEC §3 as pydantic models.
 
-`extra="forbid"` everywhere: a typo in a key must not pass silently. Severity, category
-and department stay plain strings here; whether they exist is a policy question answered
-by the `unknown-reference` rule.
+`extra="forbid"` everywhere: a typo in a key must not pass silently. `strict=True`
+everywhere: a value of the wrong type is an error, never converted (`"12"` is not a
+number, `1` is not `true`, `20261120` is not a timestamp). Timestamps and dates arrive
+as text (YAML 1.2 has no timestamp type) and are parsed by `domain.timestamps`. Severity,
+category and department stay plain strings here; whether they exist is a policy question
+answered by the `unknown-reference` rule.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from incident_ops.domain.timestamps import Date, Timestamp
 
 Status = Literal[
     "reported", "acknowledged", "investigating", "mitigated", "resolved", "closed", "cancelled"
@@ -24,18 +28,26 @@ RootCauseCategory = Literal[
 ]  # fmt: skip
 ActionKind = Literal["technical", "process", "documentation", "training"]
 ActionStatus = Literal["open", "done", "wont-do"]
-ID_PATTERN = r"^[A-Z]+-\d{4}-\d{4,}$"
+ID_PATTERN = r"^[A-Z]+-[0-9]{4}-[0-9]{4,}$"  # [0-9]: `\d` would match any script's digits
 TIMESTAMP_FIELDS = ("detected_at", "acknowledged_at", "mitigated_at", "resolved_at", "closed_at")
 
 
+def _whole(value: Any) -> Any:
+    """`12.0` is the whole number 12, as in JSON (and so in the JSON Schema's `integer`)."""
+    return int(value) if type(value) is float and value.is_integer() else value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole)]
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Impact(_Model):
     """What is known of the impact; None (null or absent) is *unknown*, never "no"."""
 
-    customers_affected: int | None = Field(None, ge=0)
+    customers_affected: WholeNumber | None = Field(None, ge=0)
     full_outage: bool | None = None
     data_loss: bool | None = None
     security_breach: bool | None = None
@@ -46,13 +58,13 @@ class Impact(_Model):
 
 class Escalation(_Model):
     department: str
-    at: AwareDatetime
+    at: Timestamp
     by: str | None = None
     issue: str | None = None
 
 
 class Update(_Model):
-    at: AwareDatetime
+    at: Timestamp
     audience: Audience
     channel: Channel
     summary: str = Field(min_length=1)
@@ -70,9 +82,9 @@ class Action(_Model):
     kind: ActionKind = "technical"
     owner: str | None = None
     department: str | None = None
-    due: date | None = None
+    due: Date | None = None
     status: ActionStatus = "open"
-    done_at: AwareDatetime | None = None
+    done_at: Timestamp | None = None
     reason: str | None = None  # why it will not be done (status wont-do)
     issue: str | None = None
 
@@ -93,7 +105,7 @@ class Waiver(_Model):
     action: str | None = None  # for `action`: which action's (default: all)
     reason: str = Field(min_length=1)
     by: str = Field(min_length=1)
-    at: AwareDatetime
+    at: Timestamp
 
 
 class Incident(_Model):
@@ -104,18 +116,18 @@ class Incident(_Model):
     status: Status
     severity: str
     category: str
-    detected_at: AwareDatetime
+    detected_at: Timestamp
     source: Source | None = None
     reporter: str | None = None
     commander: str | None = None
     services: list[str] = []
     customers: list[str] = []
     impact: Impact = Impact()
-    acknowledged_at: AwareDatetime | None = None
-    mitigated_at: AwareDatetime | None = None
-    resolved_at: AwareDatetime | None = None
-    closed_at: AwareDatetime | None = None
-    cancelled_at: AwareDatetime | None = None
+    acknowledged_at: Timestamp | None = None
+    mitigated_at: Timestamp | None = None
+    resolved_at: Timestamp | None = None
+    closed_at: Timestamp | None = None
+    cancelled_at: Timestamp | None = None
     escalations: list[Escalation] = []
     updates: list[Update] = []
     root_cause: RootCause | None = None

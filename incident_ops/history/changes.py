@@ -5,7 +5,8 @@ Field names are dotted paths to leaves. Mappings are followed key by key
 item, by position (`actions[0].status`; a new item shows as its leaves, `actions[2].id`,
 `actions[2].title`, …, each with OLD null); lists of scalars (`services`, `customers`,
 `related`) are compared as whole values. `null`, `[]` and an absent key are the same (SPEC §3
-defaults), so none of them shows up as a change.
+defaults), so none of them shows up as a change. Timestamp text (YAML 1.2 has no timestamp
+type) is read as an instant, so `09:12:00+01:00` and `08:12:00Z` are the same value.
 """
 
 from __future__ import annotations
@@ -15,11 +16,28 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
+from incident_ops.domain.timestamps import TimestampError, parse_timestamp
 from incident_ops.parse.document import Document, parse_text
 from incident_ops.parse.source import SourceError, decode
 
 Flat = dict[str, Any]
-_INDEX = re.compile(r"\[(\d+)\]")
+_INDEX = re.compile(r"\[([0-9]+)\]")
+
+
+def with_instants(value: Any) -> Any:
+    """`value` with every RFC 3339 timestamp text replaced by its aware datetime."""
+    if isinstance(value, str):
+        if len(value) < 20 or not value[:4].isascii() or not value[:4].isdigit():
+            return value
+        try:
+            return parse_timestamp(value)
+        except TimestampError:
+            return value
+    if isinstance(value, dict):
+        return {key: with_instants(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [with_instants(item) for item in value]
+    return value
 
 
 def front_of(text: bytes | None, path: str = "") -> dict[str, Any] | None:
@@ -35,7 +53,7 @@ def front_of(text: bytes | None, path: str = "") -> dict[str, Any] | None:
     doc = Document(path)
     parse_text(doc, decoded)
     value = doc.data
-    return value if isinstance(value, dict) and not doc.problems else None
+    return with_instants(value) if isinstance(value, dict) and not doc.problems else None
 
 
 def flatten(value: Any, prefix: str = "") -> Flat:

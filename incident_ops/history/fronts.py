@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from incident_ops.history.changes import front_of, plain
+from incident_ops.history.changes import front_of, plain, with_instants
 from incident_ops.parse.source import SourceError, split_front
 from incident_ops.parse.yamltree import YamlProblem, parse
 
@@ -85,7 +85,7 @@ class Fronts:
         found = self._pieces.get(text)
         if found is None:
             try:
-                value = parse(text).value
+                value = with_instants(parse(text).value)
                 found = (value, plain(value))
             except YamlProblem:
                 found = (_FAILED, False)

@@ -17,8 +17,8 @@ from datetime import datetime
 from incident_ops.workspace import git
 
 _FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%aI%x1f%s"
-_MERGE_PR = re.compile(r"^Merge pull request #(\d+) ")
-_SQUASH_PR = re.compile(r"\(#(\d+)\)\s*$")
+_MERGE_PR = re.compile(r"^Merge pull request #([0-9]+) ")
+_SQUASH_PR = re.compile(r"\(#([0-9]+)\)\s*$")
 
 
 @dataclass(frozen=True, slots=True)

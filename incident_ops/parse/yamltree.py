@@ -5,18 +5,24 @@ line of every key in a single pass (a `load` plus a separate `compose` would par
 twice). The walk is also where unsafe YAML is refused: only the core schema's tags are
 allowed, aliases are rejected (no "billion laughs" can expand), duplicate keys and merge
 keys are errors.
+
+Plain scalars are resolved by the YAML 1.2 core schema, as editors and JSON Schema tools
+read YAML — not by PyYAML's YAML 1.1 rules. So `yes`, `no`, `on`, `off`, `12:30`,
+`1_000`, `0b11` and `2026-11-20T09:12:00+01:00` are text; `true`/`false` are booleans,
+`~`/`null`/empty are null, `12`, `0o17`, `0x1F` integers, `1.5`, `1e3`, `.inf`, `.nan`
+floats. The core schema has no timestamp type: the models parse timestamp text strictly
+(`domain.timestamps`).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 import yaml
-from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 try:
@@ -54,18 +60,46 @@ class Tree:
 
 
 _STR, _SEQ, _MAP = _T + "str", _T + "seq", _T + "map"
-# First characters for which PyYAML has implicit resolvers (null, bool, int, float, …);
-# a plain scalar starting with anything else is a string.
-_RESOLVED_FIRST = frozenset(k for k in _BaseLoader.yaml_implicit_resolvers if k)
-assert None not in _BaseLoader.yaml_implicit_resolvers  # no wildcard resolvers
+_NULL, _BOOL, _INT, _FLOAT = _T + "null", _T + "bool", _T + "int", _T + "float"
+# The YAML 1.2.2 core schema (spec §10.3.2), in its order; anything else is a string.
+_CORE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (_NULL, re.compile(r"(?:~|null|Null|NULL)\Z")),
+    (_BOOL, re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z")),
+    (_INT, re.compile(r"(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)\Z")),
+    (
+        _FLOAT,
+        re.compile(
+            r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z"
+        ),
+    ),
+)
+_MERGE = _T + "merge"
+# First characters a core-schema null, bool, int or float can start with (and `<` of the
+# merge key); a plain scalar starting with anything else is a string without a pattern.
+_RESOLVED_FIRST = frozenset("~nNtTfF-+.0123456789<")
+
+
+def core_tag(value: str) -> str:
+    """The core-schema tag of a plain scalar's text; a plain `<<` is marked as a merge
+    key (not core YAML 1.2, but some tools merge it: refused as a key, text as a value)."""
+    if not value:
+        return _NULL
+    if value == "<<":
+        return _MERGE
+    if value[0] in _RESOLVED_FIRST:
+        for tag, pattern in _CORE:
+            if pattern.match(value):
+                return tag
+    return _STR
 
 
 class _Loader(_BaseLoader):
-    """The C parser with a memoised tag resolver.
+    """The C parser with the YAML 1.2 core schema as a memoised tag resolver.
 
-    PyYAML resolves every plain scalar by trying regular expressions in Python, and
-    calls two path-resolver hooks per node that the safe schema never uses; most values
-    of incident files repeat (keys, enums, booleans), so a memo removes most of that cost.
+    Resolving is a Python call per scalar and most values of incident files repeat
+    (keys, enums, booleans), so a memo removes most of the pattern matching; the two
+    path-resolver hooks PyYAML calls per node do nothing here.
     """
 
     def resolve(
@@ -77,48 +111,76 @@ class _Loader(_BaseLoader):
     ) -> str:
         if kind is not ScalarNode:
             return _SEQ if kind is SequenceNode else _MAP
-        if not implicit[0] or (value and value[0] not in _RESOLVED_FIRST):
+        if not implicit[0]:  # quoted, or a block scalar: a string (`!` tags never get here)
+            return _STR
+        if value and value[0] not in _RESOLVED_FIRST:
             return _STR
         tag = _memo.get(value)  # type: ignore[arg-type]
         if tag is None:
-            tag = _BaseLoader.resolve(self, kind, value, implicit)
+            tag = core_tag(value or "")
             if len(_memo) < _MEMO_SIZE:
                 _memo[value] = tag  # type: ignore[index]
         return tag
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        """No path resolvers in the safe schema."""
+        """No path resolvers in the core schema."""
 
     def ascend_resolver(self) -> None:
-        """No path resolvers in the safe schema."""
+        """No path resolvers in the core schema."""
 
 
 _MEMO_SIZE = 50_000
-_CONSTRUCTOR = SafeConstructor()
-# The common timestamp shapes go to the C `fromisoformat`; the rest to PyYAML's regex.
-_ISO_DATETIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-]\d\d:\d\d)\Z")
-_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d\Z")
+_PATTERNS = dict(_CORE)
+_BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False}
+_BOOLEANS["FALSE"] = False
 
 
-def _timestamp(node: ScalarNode) -> Any:
-    text = node.value
-    try:
-        if _ISO_DATETIME.match(text):
-            return datetime.fromisoformat(text)
-        if _ISO_DATE.match(text):
-            return date.fromisoformat(text)
-    except ValueError:
-        pass  # PyYAML decides (and words the error) for anything unusual
-    return _CONSTRUCTOR.construct_yaml_timestamp(node)
+def _checked(node: ScalarNode, tag: str) -> str:
+    """The text of a scalar, which must be in the core schema's form for `tag`: a plain
+    scalar resolved to it always is; an explicit tag (`!!int 1_000`) may not be."""
+    if _PATTERNS[tag].match(node.value) is None:
+        raise ValueError(node.value)
+    return node.value
+
+
+def _null(node: ScalarNode) -> None:
+    if node.value:
+        _checked(node, _NULL)
+
+
+def _bool(node: ScalarNode) -> bool:
+    value = _BOOLEANS.get(node.value)
+    if value is None:
+        raise ValueError(node.value)
+    return value
+
+
+def _int(node: ScalarNode) -> int:
+    text = _checked(node, _INT)
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text)  # decimal even with leading zeros: `017` is 17 in YAML 1.2
+
+
+def _float(node: ScalarNode) -> float:
+    text = _checked(node, _FLOAT)
+    body = text.lstrip("+-")
+    if body[:1] == "." and body[1:2].isalpha():  # .inf .Inf .INF .nan .NaN .NAN
+        if body[1] in "nN":
+            return math.nan
+        return -math.inf if text[0] == "-" else math.inf
+    return float(text)
 
 
 _SCALARS: dict[str, Callable[[ScalarNode], Any]] = {
-    _T + "str": lambda n: n.value,
-    _T + "null": _CONSTRUCTOR.construct_yaml_null,
-    _T + "bool": _CONSTRUCTOR.construct_yaml_bool,
-    _T + "int": _CONSTRUCTOR.construct_yaml_int,
-    _T + "float": _CONSTRUCTOR.construct_yaml_float,
-    _T + "timestamp": _timestamp,
+    _STR: lambda n: n.value,
+    _MERGE: lambda n: n.value,
+    _NULL: _null,
+    _BOOL: _bool,
+    _INT: _int,
+    _FLOAT: _float,
 }
 
 

@@ -3,19 +3,29 @@
 A condition maps dotted front-matter paths to a literal (equality; membership for a
 list field) or to an operator map. All conditions of a rule must hold. Paths are checked
 against the Incident model when the policy loads, so a typo is a policy error, not a
-rule that silently never matches.
+rule that silently never matches; so is a value that can never match its field (the text
+`yes` for a boolean: YAML 1.2 reads it as text). Timestamp and date values are written as
+in incidents (RFC 3339 text) and compared as instants and dates.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
 from incident_ops.domain.incident import Incident
+from incident_ops.domain.timestamps import (
+    DATE_EXAMPLE,
+    TIMESTAMP_EXAMPLE,
+    TimestampError,
+    parse_date,
+    parse_timestamp,
+)
 
 Operator = Callable[[Any, Any], bool]
 
@@ -80,14 +90,42 @@ def resolve(incident: Incident, path: str, vip: frozenset[str] = frozenset()) ->
     return value
 
 
+@lru_cache(maxsize=256)
+def _when_text(text: str) -> Any:
+    """Timestamp or date text of a condition as a value (the text itself if neither)."""
+    try:
+        return parse_timestamp(text)
+    except TimestampError:
+        pass
+    try:
+        return parse_date(text)
+    except ValueError:
+        return text
+
+
+def _operand(actual: Any, expected: Any) -> Any:
+    """`expected` as a value comparable to `actual`: text read as a timestamp or date when
+    the field holds those (YAML 1.2 gives conditions text, the models give values)."""
+    sample = actual[0] if isinstance(actual, list) and actual else actual
+    if not isinstance(sample, date):  # datetime is a date too
+        return expected
+    if isinstance(expected, str):
+        return _when_text(expected)
+    if isinstance(expected, list):
+        return [_when_text(item) if isinstance(item, str) else item for item in expected]
+    return expected
+
+
 def matches(when: Mapping[str, Any], incident: Incident, vip: frozenset[str] = frozenset()) -> bool:
     """Whether every condition of `when` holds for the incident."""
     for path, expected in when.items():
         actual = resolve(incident, path, vip)
         if isinstance(expected, dict):
-            if not all(OPERATORS[op](actual, arg) for op, arg in expected.items()):
+            if not all(
+                OPERATORS[op](actual, _operand(actual, arg)) for op, arg in expected.items()
+            ):
                 return False
-        elif not _equals(actual, expected):
+        elif not _equals(actual, _operand(actual, expected)):
             return False
     return True
 
@@ -148,8 +186,16 @@ def _operand_problem(path: str, value: Any, annotation: Any) -> str | None:
     kinds, allowed = _scalar_kinds(annotation)
     if not kinds or any(issubclass(kind, BaseModel) for kind in kinds):
         return None
-    if datetime in kinds and isinstance(value, str):
-        return None  # compared as text by YAML 1.1 users; left to the comparison
+    if datetime in kinds and isinstance(value, str):  # YAML 1.2: timestamps are text
+        if isinstance(_when_text(value), datetime):
+            return None
+        return (
+            f"{path} holds timestamps, so {value!r} can never match; write e.g. {TIMESTAMP_EXAMPLE}"
+        )
+    if date in kinds and isinstance(value, str):  # … and so are dates
+        if type(_when_text(value)) is date:
+            return None
+        return f"{path} holds dates, so {value!r} can never match; write e.g. {DATE_EXAMPLE}"
     ok = any(
         isinstance(value, kind) and not (kind is int and isinstance(value, bool)) for kind in kinds
     )
@@ -161,7 +207,13 @@ def _operand_problem(path: str, value: Any, annotation: Any) -> str | None:
     return None
 
 
-_TYPE_NAMES = {bool: "true/false", int: "whole numbers", str: "text", datetime: "timestamps"}
+_TYPE_NAMES = {
+    bool: "true/false",
+    int: "whole numbers",
+    str: "text",
+    datetime: "timestamps",
+    date: "dates",
+}
 
 
 def check_when(when: Any) -> list[tuple[str, str]]:

@@ -1,8 +1,11 @@
-"""The policy language of SPEC §4 as pydantic models (the merged `policies/*.yaml`)."""
+"""The policy language of SPEC §4 as pydantic models (the merged `policies/*.yaml`).
+
+Strict like the incident models: a value of the wrong type is a policy error, never
+converted (`name: 12` is not text, `dates: [20261224]` is not a date).
+"""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -16,6 +19,7 @@ from pydantic import (
 
 from incident_ops.domain.durations import Duration, parse_duration
 from incident_ops.domain.incident import Status
+from incident_ops.domain.timestamps import Date
 
 
 def _duration(value: Any) -> Duration:
@@ -47,7 +51,7 @@ DEFAULT_SECTIONS = (
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
 
 
 class Targets(_Model):
@@ -76,7 +80,7 @@ class Category(_Model):
 class Holidays(_Model):
     country: str | None = None
     subdiv: str | None = None
-    dates: list[date] = []
+    dates: list[Date] = []
 
 
 class CalendarSpec(_Model):

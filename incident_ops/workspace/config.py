@@ -6,26 +6,22 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from incident_ops.errors import ConfigError, PolicyError
 from incident_ops.parse.validation import problems
 from incident_ops.parse.yamltree import Path, YamlProblem, parse
 
 CONFIG_FILE = "incident-ops.yaml"
-RuleLevel = Annotated[
-    Literal["error", "warning", "off"],
-    # YAML 1.1 reads an unquoted `off` as false: take it as the user meant it.
-    BeforeValidator(lambda value: "off" if value is False else value),
-]
+RuleLevel = Literal["error", "warning", "off"]  # YAML 1.2: an unquoted `off` is text
 
 
 class ConfigModel(BaseModel):
     """`incident-ops.yaml`; every key optional."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     incidents: str = "incidents"
     policies: str = "policies"

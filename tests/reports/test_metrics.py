@@ -61,7 +61,9 @@ def test_durations_across_offsets_and_mitigation_fallback():
         acknowledged_at="2026-11-02T09:30:00+00:00",  # 10:30 in Berlin: 30 minutes
         resolved_at="2026-11-02T14:00:00+01:00",
     )  # fmt: skip
-    two = make("INC-2026-0002", "2026-11-03T09:00:00+01:00", mitigated_at="2026-11-03T09:40+01:00")
+    two = make(
+        "INC-2026-0002", "2026-11-03T09:00:00+01:00", mitigated_at="2026-11-03T09:40:00+01:00"
+    )
     assert durations([one, two], "acknowledged") == [30]
     assert durations([one, two], "mitigated") == [240, 40]  # resolved_at stands in for one
     assert durations([one, two], "resolved") == [240]
