@@ -3,19 +3,46 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
+from incident_ops.domain.durations import parse_duration
 from incident_ops.errors import ConfigError, PolicyError
 from incident_ops.parse.validation import problems
 from incident_ops.parse.yamltree import Path, YamlProblem, parse
 
 CONFIG_FILE = "incident-ops.yaml"
 RuleLevel = Literal["error", "warning", "off"]  # YAML 1.2: an unquoted `off` is text
+WALL_CLOCK_PATTERN = r"^[0-9]+[mhd]$"
+_WALL_CLOCK = re.compile(r"[0-9]+[mhd]\Z")
+
+
+def _wall_clock(value: str) -> str:
+    """A wall-clock duration (`30m`, `1h`, `2d`), checked when the config loads rather than
+    when `history --check` first needs it; business units make no sense for it."""
+    hint = "write N followed by m, h or d (e.g. 30m, 1h, 2d)"
+    if _WALL_CLOCK.match(value) is None:
+        raise PydanticCustomError(
+            "wall_clock", "{value} is not a wall-clock duration; " + hint, {"value": repr(value)}
+        )
+    try:
+        parse_duration(value)
+    except ValueError as error:
+        raise PydanticCustomError("wall_clock", str(error)) from None
+    return value
+
+
+WallClock = Annotated[
+    str,
+    AfterValidator(_wall_clock),
+    WithJsonSchema({"type": "string", "pattern": WALL_CLOCK_PATTERN, "examples": ["1h"]}),
+]
 
 
 class ConfigModel(BaseModel):
@@ -27,7 +54,7 @@ class ConfigModel(BaseModel):
     policies: str = "policies"
     id_prefix: str = Field("INC", pattern=r"^[A-Z]+$")
     rules: dict[str, RuleLevel] = {}
-    history_tolerance: str = "1h"
+    history_tolerance: WallClock = "1h"
 
 
 @dataclass(frozen=True)
