@@ -10,7 +10,7 @@ answered by the `unknown-reference` rule.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -136,10 +136,38 @@ class Incident(_Model):
     related: list[str] = []
 
 
-def drop_nulls(value: Any) -> Any:
-    """Remove null-valued keys at every depth, so `key: null` means the key is absent."""
+Shape = dict[str, "Shape"]
+"""The keys a model knows, each with the keys of the model it holds (empty for a scalar)."""
+
+
+def _shape(model: type[BaseModel]) -> Shape:
+    def nested(annotation: Any) -> Shape:
+        for candidate in (annotation, *get_args(annotation)):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                return _shape(candidate)
+            if get_origin(candidate) is list:
+                return nested(get_args(candidate)[0])
+        return {}
+
+    return {name: nested(info.annotation) for name, info in model.model_fields.items()}
+
+
+INCIDENT_SHAPE: Shape = _shape(Incident)
+
+
+def drop_nulls(value: Any, shape: Shape = INCIDENT_SHAPE) -> Any:
+    """Remove null-valued keys the incident model knows, at every depth, so `key: null`
+    means the key is absent. An unknown key stays, null or not, so a typo is still
+    reported (as the JSON Schema's `additionalProperties: false` reports it)."""
     if isinstance(value, dict):
-        return {k: drop_nulls(v) for k, v in value.items() if v is not None}
+        return {
+            key: drop_nulls(item, shape.get(key, _NO_KEYS))
+            for key, item in value.items()
+            if item is not None or key not in shape
+        }
     if isinstance(value, list):
-        return [drop_nulls(v) for v in value]
+        return [drop_nulls(item, shape) for item in value]
     return value
+
+
+_NO_KEYS: Shape = {}
