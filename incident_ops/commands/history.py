@@ -135,7 +135,8 @@ def history(
         )
         errors, warnings = count_levels(found)
         summary = Summary(files, valid, errors, warnings)
-        click.echo(RENDERERS[fmt](found, summary, fmt == "text" and is_tty()), nl=False)
+        colour = fmt == "text" and is_tty()
+        click.echo(RENDERERS[fmt](found, summary, colour, root=repo.root), nl=False)
         return 1 if errors else 0
     if len(references) != 1:
         raise click.UsageError("give exactly one incident ID or path (or use --check)")

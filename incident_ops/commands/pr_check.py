@@ -82,7 +82,7 @@ def pr_check(
     errors, warnings = count_levels(report.findings)
     summary = Summary(len(report.validated), report.incidents, errors, warnings)
     colour = fmt == "text" and is_tty()
-    click.echo(RENDERERS[fmt](report.findings, summary, colour), nl=False)
+    click.echo(RENDERERS[fmt](report.findings, summary, colour, root=repo.root), nl=False)
     for note in report.notes:
         click.echo(f"incident-ops: note: {note}", err=True)
     write_step_summary(markdown(report))

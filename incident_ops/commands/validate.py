@@ -21,6 +21,9 @@ def validate(paths: tuple[str, ...], fmt: str, now: str | None, root: str | None
     """Check incident files (default: every incident of the repo) against the policies.
 
     Exit 0 when there is no error, 1 when there are errors, 2 on a usage or policy error.
+    With --format github (GitHub shows 10 annotations of each level per step), every
+    finding is also listed in $GITHUB_STEP_SUMMARY when it is set. In the github and
+    sarif formats paths are relative to the Git top level, where GitHub looks for them.
 
     \b
     Examples:
@@ -33,7 +36,11 @@ def validate(paths: tuple[str, ...], fmt: str, now: str | None, root: str | None
     errors, warnings = count_levels(report.findings)
     summary = Summary(report.files, report.incidents, errors, warnings)
     colour = fmt == "text" and is_tty()
-    click.echo(RENDERERS[fmt](report.findings, summary, colour), nl=False)
+    click.echo(RENDERERS[fmt](report.findings, summary, colour, root=repo.root), nl=False)
+    if fmt == "github":
+        from incident_ops.output.step_summary import findings_markdown, write_step_summary
+
+        write_step_summary(findings_markdown(report.findings, summary, repo.root))
     return 1 if errors else 0
 
 

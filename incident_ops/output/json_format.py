@@ -7,7 +7,10 @@ from incident_ops.output.base import Summary
 from incident_ops.output.jsontext import dumps
 
 
-def render(findings: list[Finding], summary: Summary, colour: bool = False) -> str:
+def render(
+    findings: list[Finding], summary: Summary, colour: bool = False, root: str | None = None
+) -> str:
+    """Paths stay relative to the repo root (SPEC §6); `root` is not needed."""
     document = {
         "findings": [f.to_dict() for f in findings],
         "summary": {

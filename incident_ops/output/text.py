@@ -13,7 +13,10 @@ _COLOURS = {"error": "\033[31m", "warning": "\033[33m"}
 _RESET, _DIM = "\033[0m", "\033[2m"
 
 
-def render(findings: list[Finding], summary: Summary, colour: bool = False) -> str:
+def render(
+    findings: list[Finding], summary: Summary, colour: bool = False, root: str | None = None
+) -> str:
+    """Paths stay relative to the repo root (SPEC §6); `root` is not needed."""
     lines = []
     for f in findings:
         level = f"{_COLOURS[f.level]}{f.level}{_RESET}" if colour else f.level

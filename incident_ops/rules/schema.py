@@ -1,7 +1,10 @@
 """`schema`: a front-matter field is missing, of the wrong type, unknown or out of its set.
 
-Examples: `status: sleeping`, a timestamp without offset, `severty:` (a typo), an
-`impact:` list where a mapping belongs, an `id` not shaped like `INC-2026-0042`.
+Examples: `status: sleeping`, a timestamp without offset or not in RFC 3339 form
+(`2026-11-20 09:12`), a value of the wrong type (`"12"` where a number belongs, `yes`
+where a boolean does: values are never converted, and the message says what to write),
+`severty:` (a typo, even when its value is null), an `impact:` list where a mapping
+belongs, an `id` not shaped like `INC-2026-0042`.
 """
 
 from __future__ import annotations
