@@ -1,7 +1,7 @@
 """Benchmarks: incident-ops against the floor of merely reading the files.
 
 `python benchmarks/run.py [--sizes 1000,10000] [--quick] [--out benchmarks/RESULTS.md]
-[--only cold]`
+[--only cold|validate]`
 
 For each size N it generates a synthetic repository (`generate.py`, Git history of 5
 commits) and times, as subprocesses like a user runs them, best of 3:
@@ -334,6 +334,19 @@ def only_cold(root: Path, n: int, runs: int, args: argparse.Namespace) -> int:
     return 0
 
 
+def only_validate(root: Path, sizes: list[int], runs: int, args: argparse.Namespace) -> int:
+    """The floor and validate rows of each size, printed: a quick before/after check of a
+    change to parsing or validation (RESULTS.md is not rewritten)."""
+    try:
+        for n in sizes:
+            rows, _ = bench_size(root, n, runs)
+            print(table(rows), flush=True)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated incident counts")
@@ -342,9 +355,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="generate repositories here and keep them")
     parser.add_argument(
         "--only",
-        choices=["cold"],
+        choices=["cold", "validate"],
         help="cold: only the single-file cold start and pr-check rows, on the largest size; "
-        "those rows of --out are replaced, the others kept",
+        "those rows of --out are replaced, the others kept. validate: only the floor and "
+        "validate rows of each size, printed (--out is left alone)",
     )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -352,6 +366,8 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(tempfile.mkdtemp(prefix="incident-ops-bench-", dir=args.keep))
     if args.only == "cold":
         return only_cold(root, max(sizes), runs, args)
+    if args.only == "validate":
+        return only_validate(root, sizes, runs, args)
     rows: list[Row] = []
     try:
         floor = 0.0
