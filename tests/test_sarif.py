@@ -5,6 +5,7 @@ every finding reaches the step summary."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
@@ -19,7 +20,23 @@ from tests.helpers import MINIMAL, NOW, incident, run_cli
 
 PROJECT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((PROJECT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
-CHECKER = jsonschema.FormatChecker()  # every known format, uri-reference included
+# RFC 3986 URI-reference, from the RFC's ABNF (§3, §4.1). jsonschema checks the format only
+# when rfc3987 or rfc3986-validator is installed, and either would turn on `uri` checks for
+# every FormatChecker of the test run (the fake GitHub's too), so it is checked here.
+_PCHAR = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})"
+_PCHAR_NC = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=@]|%[0-9A-Fa-f]{2})"  # no ':' (path-noscheme)
+_HOST = r"(?:\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)"
+_AUTHORITY = rf"(?:(?:[A-Za-z0-9\-._~!$&'()*+,;=:]|%[0-9A-Fa-f]{{2}})*@)?{_HOST}(?::[0-9]*)?"
+_TAIL = rf"(?:\?(?:{_PCHAR}|[/?])*)?(?:#(?:{_PCHAR}|[/?])*)?"
+_PART = rf"(?://{_AUTHORITY}(?:/{_PCHAR}*)*|/(?:{_PCHAR}+(?:/{_PCHAR}*)*)?|FIRST(?:/{_PCHAR}*)*|)"
+URI_REFERENCE = re.compile(
+    rf"(?:[A-Za-z][A-Za-z0-9+\-.]*:{_PART.replace('FIRST', _PCHAR + '+')}"
+    rf"|{_PART.replace('FIRST', _PCHAR_NC + '+')}){_TAIL}\Z"
+)
+CHECKER = jsonschema.FormatChecker()
+CHECKER.checks("uri-reference")(
+    lambda value: not isinstance(value, str) or bool(URI_REFERENCE.match(value))
+)
 ODD_NAME = "a #1 100%.md"
 CONFIG = "incidents: incidents\n"  # so the repo root is the folder, not the Git top level
 
@@ -36,10 +53,24 @@ def _odd(make_repo, tmp_path):
     return _below_git_top(make_repo, tmp_path, {ODD_NAME: incident(bad)})
 
 
-def test_uri_reference_is_really_checked():
-    """Guard: without rfc3987, jsonschema skips `format: uri-reference` silently."""
-    assert not CHECKER.conforms("incidents/2026/" + ODD_NAME, "uri-reference")
-    assert CHECKER.conforms("repo/incidents/2026/a%20%231%20100%25.md", "uri-reference")
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("repo/incidents/2026/a%20%231%20100%25.md", True),
+        ("file:///tmp/top/", True),
+        ("https://example.com/a?b=c#d", True),
+        ("../x/y.md", True),
+        ("", True),
+        ("incidents/2026/" + ODD_NAME, False),  # a space and a bare %
+        ("a%2.md", False),
+        ("1a:b/c.md", False),  # no scheme, and a relative path's first segment has no :
+        ("x y", False),
+        ("ünï.md", False),
+    ],
+)
+def test_uri_reference_is_really_checked(value, valid):
+    """Guard: the SARIF schema's `format: uri-reference` is checked, strictly."""
+    assert CHECKER.conforms(value, "uri-reference") is valid
 
 
 def test_sarif_below_the_git_top_level_is_valid_and_points_at_the_real_file(make_repo, tmp_path):

@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from incident_ops.commands.schema import FILES, KINDS, render
-from incident_ops.lint.validate import parse_file
+from incident_ops.workspace.load import read_record
 from tests import yaml12
 from tests.helpers import MINIMAL, incident
 
@@ -82,6 +82,7 @@ def test_the_config_schema_says_what_history_tolerance_takes():
         "'soon' does not match '^[0-9]+[mhd]$'"
     ]
     assert _errors("config", {"rules": {"recurrence": "off"}}) == []
+    assert _errors("config", {"rules": {"recurence": "off"}}) != []  # validate refuses it too
 
 
 def test_a_policy_file_may_hold_any_subset_of_keys():
@@ -110,7 +111,7 @@ def test_null_is_allowed_wherever_validate_treats_it_as_absent(tmp_path):
     text = incident(MINIMAL + NULLS)
     path = tmp_path / "INC-2026-0001-x.md"
     path.write_text(text)
-    parsed = parse_file(str(path), path.name)
+    parsed = read_record(str(path), path.name)
     assert parsed.doc.problems == [] and parsed.incident is not None
     assert _errors("incident", yaml12.load(text.split("---\n")[1])) == []
 
@@ -119,7 +120,7 @@ def test_an_unknown_key_is_reported_even_when_null(tmp_path):
     """`severty: null` is a typo either way: the schema flags it, so validate must too."""
     path = tmp_path / "INC-2026-0001-x.md"
     path.write_text(incident(MINIMAL + "severty: null\nimpact: {full_outge: ~}\n"))
-    parsed = parse_file(str(path), path.name)
+    parsed = read_record(str(path), path.name)
     assert parsed.incident is None
     assert sorted((p.line, p.message) for p in parsed.doc.problems) == [
         (8, "unknown key 'severty'"),

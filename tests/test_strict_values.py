@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from incident_ops.domain.timestamps import parse_timestamp
-from incident_ops.lint.validate import parse_file
+from incident_ops.workspace.load import read_record
 from tests.helpers import MINIMAL, NOW, SPEC_POLICY, incident
 
 TIMESTAMP_HINT = "write a timestamp with an offset, e.g. 2026-11-20T09:12:00+01:00"
@@ -128,7 +128,7 @@ def test_timestamps_only_in_rfc3339_form(make_repo, written, message):
 def test_rfc3339_forms_are_accepted(tmp_path, written, expected):
     path = tmp_path / "INC-2026-0001-x.md"
     path.write_text(incident(MINIMAL.replace("2026-11-20T09:12:00+01:00", written)))
-    parsed = parse_file(str(path), path.name)
+    parsed = read_record(str(path), path.name)
     assert not parsed.doc.problems
     assert parsed.incident is not None
     assert parsed.incident.detected_at.isoformat() == expected
@@ -145,7 +145,7 @@ def test_yaml_1_1_only_scalars_are_text(tmp_path):
     )
     path = tmp_path / "INC-2026-0001-x.md"
     path.write_text(incident(front))
-    parsed = parse_file(str(path), path.name)
+    parsed = read_record(str(path), path.name)
     assert not parsed.doc.problems
     assert parsed.incident is not None
     assert parsed.incident.title == "yes"
@@ -167,7 +167,7 @@ def test_a_whole_float_is_a_whole_number_as_in_json(tmp_path):
     """JSON (and so the JSON Schema's `integer`) cannot tell 12.0 from 12."""
     path = tmp_path / "INC-2026-0001-x.md"
     path.write_text(incident(MINIMAL + "impact: {customers_affected: 12.0}\n"))
-    parsed = parse_file(str(path), path.name)
+    parsed = read_record(str(path), path.name)
     assert parsed.incident is not None and parsed.incident.impact.customers_affected == 12
 
 
@@ -200,12 +200,16 @@ def _policy_error(make_repo, policy: str) -> str:
         ("    name: Minor\n", "    name: 3\n",
          "policies/policy.yaml:20: severities.SEV3.name: 3 is a whole number, not text; "
          'write text (in quotes: "3")'),
+        # YAML 1.2 reads `yes` as text: it can never equal a boolean
         ("when: {impact.full_outage: true}", "when: {impact.full_outage: yes}",
-         "policies/policy.yaml:39: condition on impact.full_outage: 'yes' is not a boolean; "
-         "write true or false"),
-        ("{impact.customers_affected: {gte: 100}}", "{impact.customers_affected: {gte: '100'}}",
-         "policies/policy.yaml:42: condition on impact.customers_affected: '100' is not a "
-         "number; write a whole number"),
+         "policies/policy.yaml:39: impact.full_outage holds true/false, so 'yes' can never "
+         "match"),
+        ("when: {impact.full_outage: true}", "when: {detected_at: {gte: 2026-11-01}}",
+         "policies/policy.yaml:39: gte: detected_at holds timestamps, so '2026-11-01' can "
+         "never match; write e.g. 2026-11-20T09:12:00+01:00"),
+        ("when: {impact.full_outage: true}", "when: {actions.due: {lte: 2026-11-01T00:00:00Z}}",
+         "policies/policy.yaml:39: lte: actions.due holds dates, so '2026-11-01T00:00:00Z' can "
+         "never match; write e.g. 2026-12-05"),
     ],
 )  # fmt: skip
 def test_policy_values_are_strict(make_repo, old, new, expected):

@@ -98,6 +98,10 @@ def json_schema(kind: str) -> dict[str, Any]:
         _nullable_optionals(schema)
     if kind == "policy":
         schema.pop("required", None)  # one file need not hold every key
+    if kind == "config":  # `validate` refuses a rule id it does not know (a typo)
+        from incident_ops.lint.levels import known_rules
+
+        schema["properties"]["rules"]["propertyNames"] = {"enum": list(known_rules())}
     schema = _shared_refs(schema)
     used = json.dumps(schema)
     defs = {name: shared for name, (_, shared) in _SHARED.items() if f"#/$defs/{name}" in used}
