@@ -158,15 +158,25 @@ INCIDENT_SHAPE: Shape = _shape(Incident)
 def drop_nulls(value: Any, shape: Shape = INCIDENT_SHAPE) -> Any:
     """Remove null-valued keys the incident model knows, at every depth, so `key: null`
     means the key is absent. An unknown key stays, null or not, so a typo is still
-    reported (as the JSON Schema's `additionalProperties: false` reports it)."""
+    reported (as the JSON Schema's `additionalProperties: false` reports it).
+
+    Runs on every file: scalars are copied inline rather than through a call each."""
     if isinstance(value, dict):
-        return {
-            key: drop_nulls(item, shape.get(key, _NO_KEYS))
-            for key, item in value.items()
-            if item is not None or key not in shape
-        }
+        kept: dict[Any, Any] = {}
+        for key, item in value.items():
+            if item is None:
+                if key not in shape:
+                    kept[key] = None
+            elif type(item) is dict or type(item) is list:
+                kept[key] = drop_nulls(item, shape.get(key, _NO_KEYS))
+            else:
+                kept[key] = item
+        return kept
     if isinstance(value, list):
-        return [drop_nulls(item, shape) for item in value]
+        return [
+            drop_nulls(item, shape) if type(item) is dict or type(item) is list else item
+            for item in value
+        ]
     return value
 
 

@@ -80,17 +80,34 @@ _MERGE = _T + "merge"
 _RESOLVED_FIRST = frozenset("~nNtTfF-+.0123456789<")
 
 
+# The same table, arranged to resolve with at most one pattern: the spellings of null,
+# bool, .inf and .nan (and the merge key) looked up, numbers matched by one pattern.
+_WORDS = {
+    **dict.fromkeys(("~", "null", "Null", "NULL"), _NULL),
+    **dict.fromkeys(("true", "True", "TRUE", "false", "False", "FALSE"), _BOOL),
+    **{sign + inf: _FLOAT for sign in ("", "+", "-") for inf in (".inf", ".Inf", ".INF")},
+    **dict.fromkeys((".nan", ".NaN", ".NAN"), _FLOAT),
+    "<<": _MERGE,
+}
+_NUMBER = re.compile(
+    r"(?:(?P<int>[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)"
+    r"|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)\Z"
+)
+_NUMBER_FIRST = frozenset("-+.0123456789")
+
+
 def core_tag(value: str) -> str:
     """The core-schema tag of a plain scalar's text; a plain `<<` is marked as a merge
     key (not core YAML 1.2, but some tools merge it: refused as a key, text as a value)."""
     if not value:
         return _NULL
-    if value == "<<":
-        return _MERGE
-    if value[0] in _RESOLVED_FIRST:
-        for tag, pattern in _CORE:
-            if pattern.match(value):
-                return tag
+    tag = _WORDS.get(value)
+    if tag is not None:
+        return tag
+    if value[0] in _NUMBER_FIRST:
+        found = _NUMBER.match(value)
+        if found is not None:
+            return _INT if found.lastgroup == "int" else _FLOAT
     return _STR
 
 
