@@ -103,17 +103,31 @@ def _when_text(text: str) -> Any:
         return text
 
 
-def _operand(actual: Any, expected: Any) -> Any:
-    """`expected` as a value comparable to `actual`: text read as a timestamp or date when
-    the field holds those (YAML 1.2 gives conditions text, the models give values)."""
-    sample = actual[0] if isinstance(actual, list) and actual else actual
-    if not isinstance(sample, date):  # datetime is a date too
-        return expected
-    if isinstance(expected, str):
-        return _when_text(expected)
-    if isinstance(expected, list):
-        return [_when_text(item) if isinstance(item, str) else item for item in expected]
-    return expected
+def typed_when(when: dict[str, Any]) -> dict[str, Any]:
+    """`when` with the timestamp text of timestamp fields and the date text of date fields
+    read as values, once when the policy loads (YAML 1.2 gives conditions text, incidents
+    give values); text that does not parse stays text, for `check_when` to report."""
+    typed: dict[str, Any] = {}
+    for path, expected in when.items():
+        kinds, _ = _scalar_kinds(field_type(str(path)))
+        kind = datetime if datetime in kinds else date if date in kinds else None
+        if kind is None:
+            typed[path] = expected
+        elif isinstance(expected, dict):
+            typed[path] = {op: _typed(arg, kind) for op, arg in expected.items()}
+        else:
+            typed[path] = _typed(expected, kind)
+    return typed
+
+
+def _typed(value: Any, kind: type) -> Any:
+    """Text read as a value of `kind` (datetime or date) where it parses as one."""
+    if isinstance(value, list):
+        return [_typed(item, kind) for item in value]
+    if isinstance(value, str):
+        parsed = _when_text(value)
+        return parsed if type(parsed) is kind else value
+    return value
 
 
 def matches(when: Mapping[str, Any], incident: Incident, vip: frozenset[str] = frozenset()) -> bool:
@@ -121,11 +135,9 @@ def matches(when: Mapping[str, Any], incident: Incident, vip: frozenset[str] = f
     for path, expected in when.items():
         actual = resolve(incident, path, vip)
         if isinstance(expected, dict):
-            if not all(
-                OPERATORS[op](actual, _operand(actual, arg)) for op, arg in expected.items()
-            ):
+            if not all(OPERATORS[op](actual, arg) for op, arg in expected.items()):
                 return False
-        elif not _equals(actual, _operand(actual, expected)):
+        elif not _equals(actual, expected):
             return False
     return True
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -20,6 +21,7 @@ from pydantic import (
 from incident_ops.domain.durations import Duration, parse_duration
 from incident_ops.domain.incident import Status
 from incident_ops.domain.timestamps import Date
+from incident_ops.policy.conditions import typed_when
 
 
 def _duration(value: Any) -> Duration:
@@ -36,6 +38,8 @@ DurationText = Annotated[
     PlainSerializer(str, return_type=str),
     WithJsonSchema({"type": "string", "pattern": r"^\s*[0-9]+(m|h|d|bh|bd)\s*$"}),
 ]
+When = Annotated[dict[str, Any], AfterValidator(typed_when)]
+"""A `when:` condition map; timestamp and date text read as values once, at load."""
 Requirement = Literal["rca", "prevention_plan", "customer_follow_up"]
 TeamRef = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]
 # Fields the repository index carries, so `recurrence.match` can compare incidents.
@@ -102,7 +106,7 @@ class Recurrence(_Model):
 class ClassificationRule(_Model):
     name: str
     description: str | None = None
-    when: dict[str, Any]
+    when: When
     severity: str
     departments: list[str] = []
 
@@ -111,7 +115,7 @@ class EscalationRule(_Model):
     name: str
     description: str | None = None
     severities: list[str] = []  # empty: every severity
-    when: dict[str, Any] | None = None
+    when: When | None = None
     during: Literal["working", "off-hours"] | None = None
     department: str
     within: DurationText
