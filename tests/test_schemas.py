@@ -145,3 +145,39 @@ def test_schema_help_points_at_editors_not_the_cache_folder(make_repo):
     assert ".incident-ops/" not in text
     assert ".vscode/settings.json" in text and "yaml.schemas" in text
     assert "pre-commit" in text
+
+
+VOCABULARY = {
+    "$schema", "$defs", "$ref", "title", "description", "default", "examples", "type",
+    "properties", "additionalProperties", "required", "items", "anyOf", "enum", "const",
+    "pattern", "format", "minimum", "maximum", "minLength", "maxLength", "minItems",
+    "maxItems", "minProperties", "propertyNames",
+}  # fmt: skip
+_DATA = {"default", "examples", "enum", "const", "required"}  # values, not schemas
+
+
+def _keywords(schema: Any) -> set[str]:
+    """Every keyword used by a schema object and the schemas inside it."""
+    if not isinstance(schema, dict):
+        return set()
+    found = set(schema)
+    for key, value in schema.items():
+        if key in _DATA:
+            continue
+        if key in ("properties", "$defs"):
+            for inner in value.values():
+                found |= _keywords(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                found |= _keywords(inner)
+        else:
+            found |= _keywords(value)
+    return found
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_schemas_use_only_json_schema_keywords(kind):
+    """An unknown keyword is ignored by every validator: a constraint pydantic writes as
+    `"ge": 0` instead of `"minimum": 0` silently checks nothing in an editor."""
+    schema = json.loads(render(kind))
+    assert _keywords(schema) - VOCABULARY == set()

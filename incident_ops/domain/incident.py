@@ -38,6 +38,9 @@ def _whole(value: Any) -> Any:
 
 
 WholeNumber = Annotated[int, BeforeValidator(_whole)]
+# The bound before the validator: after it (or as Field(ge=0) on `WholeNumber | None`)
+# pydantic still checks it but writes a stray "ge" into the JSON Schema, not "minimum".
+Count = Annotated[int, Field(ge=0), BeforeValidator(_whole)]
 
 
 class _Model(BaseModel):
@@ -47,7 +50,7 @@ class _Model(BaseModel):
 class Impact(_Model):
     """What is known of the impact; None (null or absent) is *unknown*, never "no"."""
 
-    customers_affected: WholeNumber | None = Field(None, ge=0)
+    customers_affected: Count | None = None
     full_outage: bool | None = None
     data_loss: bool | None = None
     security_breach: bool | None = None
