@@ -4,8 +4,8 @@ Findings carry paths relative to the incident repository's root (`--root`, SPEC 
 is what the text and JSON formats print. GitHub resolves SARIF locations and annotation
 `file=` properties against the checked-out repository, so when the incident repository is
 a folder of a Git repository (`ops/incident-ops.yaml`), the SARIF and github formats put
-that folder in front. The top level is found by walking up to the first `.git` (a folder,
-or a file in worktrees and submodules) — no Git process, no GitPython.
+that folder in front. The top level is found as the caches find it (`workspace.cachedir`):
+walking up to the first `.git` — no Git process, no GitPython.
 """
 
 from __future__ import annotations
@@ -15,17 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from incident_ops.workspace.cachedir import git_dir
+
 
 def git_top_level(start: str) -> str | None:
-    """The first folder upward from `start` holding `.git`, else None."""
-    current = os.path.abspath(start)
-    while True:
-        if os.path.exists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
+    """The work-tree top of the Git repository holding `start`, else None."""
+    found = git_dir(start)
+    return found[1] if found is not None else None
 
 
 @dataclass(frozen=True)
