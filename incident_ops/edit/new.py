@@ -49,7 +49,7 @@ def slugify(title: str, limit: int = 48) -> str:
 
 def next_number(repo: Repo, year: int) -> int:
     """One more than the highest number used for this year's ids (in any folder)."""
-    pattern = re.compile(rf"^{re.escape(repo.config.id_prefix)}-{year}-(\d{{4,}})")
+    pattern = re.compile(rf"^{re.escape(repo.config.id_prefix)}-{year}-([0-9]{{4,}})")
     used = [0]
     if os.path.isdir(repo.incidents_dir):
         for path in incident_files(repo.incidents_dir):

@@ -155,9 +155,10 @@ _BOOLEANS["FALSE"] = False
 def _checked(node: ScalarNode, tag: str) -> str:
     """The text of a scalar, which must be in the core schema's form for `tag`: a plain
     scalar resolved to it always is; an explicit tag (`!!int 1_000`) may not be."""
-    if _PATTERNS[tag].match(node.value) is None:
-        raise ValueError(node.value)
-    return node.value
+    text: str = node.value
+    if _PATTERNS[tag].match(text) is None:
+        raise ValueError(text)
+    return text
 
 
 def _null(node: ScalarNode) -> None:

@@ -13,7 +13,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-_INCIDENT_FILE = re.compile(r"^([A-Z]+-\d{4}-\d{4,})(?:-[^/]*)?\.md$")
+_INCIDENT_FILE = re.compile(r"^([A-Z]+-[0-9]{4}-[0-9]{4,})(?:-[^/]*)?\.md$")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 

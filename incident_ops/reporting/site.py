@@ -26,7 +26,7 @@ from incident_ops.workspace.atomic import write_atomic
 from incident_ops.workspace.config import Repo
 from incident_ops.workspace.load import Record
 
-PAGE = re.compile(r"^[A-Z]+-\d{4}-\d{4,}\.html$")
+PAGE = re.compile(r"^[A-Z]+-[0-9]{4}-[0-9]{4,}\.html$")
 
 
 def load_histories(repo: Repo, paths: list[str]) -> dict[str, Any] | None:

@@ -37,7 +37,7 @@ from incident_ops.workspace.index import FIELDS, Entries, Entry
 
 _KINDS = tuple(str(f.type) for f in fields(Entry))  # annotations are strings (PEP 563)
 # A new Entry field changes the version, so an old cache is rebuilt, not misread.
-VERSION = (3, *FIELDS)
+VERSION = (4, *FIELDS)  # 4: values read by the strict YAML 1.2 models
 MAGIC = "incident-ops-index"
 NAME = "index-cache.pickle"
 Key = str | tuple[int, int]  # a Git blob id, or (mtime in ns, size)
