@@ -6,6 +6,7 @@ converted (`name: 12` is not text, `dates: [20261224]` is not a date).
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -17,6 +18,7 @@ from pydantic import (
     PlainSerializer,
     WithJsonSchema,
 )
+from pydantic_core import PydanticCustomError
 
 from incident_ops.domain.durations import Duration, parse_duration
 from incident_ops.domain.incident import Status
@@ -42,6 +44,20 @@ When = Annotated[dict[str, Any], AfterValidator(typed_when)]
 """A `when:` condition map; timestamp and date text read as values once, at load."""
 Requirement = Literal["rca", "prevention_plan", "customer_follow_up"]
 TeamRef = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]
+MENTION = r"^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9_.-]+)?$"
+
+
+def _mention(value: str) -> str:
+    if not re.fullmatch(MENTION, value):
+        template = "{value} is not a mention: write @login or @org/team"
+        raise PydanticCustomError("mention", template, {"value": repr(value)})
+    return value
+
+
+# Whom a department's GitHub issues mention: a person `@login` or a team `@org/team`.
+Mention = Annotated[
+    str, AfterValidator(_mention), WithJsonSchema({"type": "string", "pattern": MENTION})
+]
 # Fields the repository index carries, so `recurrence.match` can compare incidents.
 RECURRENCE_MATCH = ("services", "root_cause.category", "category", "customers", "severity")
 DEFAULT_SECTIONS = (
@@ -128,7 +144,8 @@ class GitHubTarget(_Model):
     repo: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]
     labels: list[str] = []
     assignees: list[str] = []
-    team: TeamRef | None = None
+    team: TeamRef | None = None  # mentioned (`@org/team`) on the department's issues
+    mention: list[Mention] = []  # also mentioned there: `@login` or `@org/team`
 
 
 class Department(_Model):
