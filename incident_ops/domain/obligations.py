@@ -360,6 +360,12 @@ def _applies(rule: EscalationRule, incident: Incident, policy: Policy) -> bool:
     return working == (rule.during == "working")
 
 
+def rule_applies(rule: EscalationRule, incident: Incident, policy: Policy) -> bool:
+    """Whether an escalation rule applies to the incident at all — its tier may still be
+    pending or have lapsed (the sweep closes the issues of lapsed tiers)."""
+    return _applies(rule, incident, policy)
+
+
 def _actions(incident: Incident, policy: Policy, now: datetime) -> Iterator[Obligation]:
     cancelled = _cancelled(incident, now)
     for action in incident.actions:

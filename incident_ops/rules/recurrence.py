@@ -41,8 +41,9 @@ from collections.abc import Iterable, Iterator
 
 from incident_ops.domain.obligations import add_time
 from incident_ops.finding import Finding
+from incident_ops.policy.load import Policy
 from incident_ops.rules._context import Context
-from incident_ops.workspace.index import Entry
+from incident_ops.workspace.index import Entry, RepoIndex
 
 ID = "recurrence"
 DESCRIPTION = "repeats an earlier incident without relating it, or its prevention failed"
@@ -72,21 +73,26 @@ def agrees(one: Entry, other: Entry, paths: list[str]) -> bool:
     return all(values(one, p) & values(other, p) for p in paths)
 
 
-def _candidates(ctx: Context, current: Entry, paths: list[str]) -> Iterable[Entry]:
+def _candidates(index: RepoIndex, current: Entry, paths: list[str]) -> Iterable[Entry]:
     """Entries sharing a value of the first match path: a lookup, not a scan of all files."""
     if not paths or paths[0] not in FIELDS:
-        return ctx.index.entries.values()
-    return ctx.index.sharing(FIELDS[paths[0]], values(current, paths[0]))
+        return index.entries.values()
+    return index.sharing(FIELDS[paths[0]], values(current, paths[0]))
 
 
 def earlier_matches(ctx: Context, current: Entry) -> list[Entry]:
     """Matching incidents detected within the window before `current`, oldest first."""
-    rule = ctx.policy.model.recurrence
+    return earlier_in(ctx.policy, ctx.index, current)
+
+
+def earlier_in(policy: Policy, index: RepoIndex, current: Entry) -> list[Entry]:
+    """`earlier_matches` over any index (the sweep builds one from the incidents it read)."""
+    rule = policy.model.recurrence
     if rule is None or current.detected_at is None or current.status == "cancelled":
         return []
-    calendar = ctx.policy.calendar()
+    calendar = policy.calendar()
     found = []
-    for other in _candidates(ctx, current, rule.match):
+    for other in _candidates(index, current, rule.match):
         if (
             other.path == current.path
             or other.id is None

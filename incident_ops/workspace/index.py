@@ -44,9 +44,14 @@ def entry_for(doc: Document, incident: Incident | None) -> Entry:
     """The index entry of a parsed file (just its id when it did not validate)."""
     if incident is None:
         return Entry(doc.path, raw_id(doc))
+    return entry_of(doc.path, incident)
+
+
+def entry_of(path: str, incident: Incident) -> Entry:
+    """The index entry of a valid incident at `path` (relative to the repo root)."""
     done = [a.done_at for a in incident.actions if a.done_at is not None]
     return Entry(
-        path=doc.path,
+        path=path,
         id=incident.id,
         title=incident.title,
         status=incident.status,
