@@ -24,7 +24,12 @@ def _login(ctx: click.Context, param: click.Parameter, value: str | None) -> str
 
 @click.command("sweep")
 @click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
-@click.option("--commit", is_flag=True, help="Commit the issue references recorded in files.")
+@click.option(
+    "--commit",
+    is_flag=True,
+    help="Commit what the sweep records in the incident files: issue references, the "
+    "escalations it made, action states closed or reopened on GitHub.",
+)
 @click.option(
     "--max-wait",
     type=click.FloatRange(min=0),
@@ -54,7 +59,10 @@ def sweep(
     root: str | None,
 ) -> int:
     """Make GitHub match the incidents: an issue per required department and per
-    prevention action, a comment per breached deadline, issues closed when done.
+    prevention action, a comment per breached deadline (on the issue that owns it), issues
+    closed when done. An escalation tier's issue is opened when it falls due unmet (the
+    bot escalates and records it); action issues closed or reopened on GitHub are
+    recorded in the file.
 
     Issues are found again by the reference in the incident file or by hidden markers,
     counted only in issues and comments the bot itself wrote, so running it twice changes

@@ -24,6 +24,7 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
@@ -103,6 +104,8 @@ class IssueView:
     open: bool
     comments: int
     author: str  # the login that opened it
+    state_reason: str | None = None  # completed | not_planned | reopened | …
+    closed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -350,4 +353,15 @@ def _view(repo: str, data: dict[str, Any]) -> IssueView:
         open=data.get("state") == "open",
         comments=int(data.get("comments") or 0),
         author=_login(data.get("user")),
+        state_reason=data.get("state_reason"),
+        closed_at=_instant(data.get("closed_at")),
     )
+
+
+def _instant(value: Any) -> datetime | None:
+    """GitHub's `2026-11-20T12:00:00Z` as an aware datetime (None when absent or bad)."""
+    try:
+        moment = datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment

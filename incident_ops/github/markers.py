@@ -7,7 +7,9 @@ A marker counts only where the bot's own identity wrote it (see `sweep`): anyone
 comment can paste one.
 
 The bot's issue body also records the markers of the comments posted on it, in one hidden
-block after the text, so a sweep need not list comments to know what it said already:
+block after the text, so a sweep need not list comments to know what it said already (an
+action issue's block also says whether the bot last synced the action as finished,
+`…:action:A1:closed`, see `sweep`):
 
     <!-- incident-ops:posted
     incident-ops:INC-2026-0042:breach:escalate:executives
@@ -41,6 +43,22 @@ def breach(incident_id: str, kind: str, *qualifiers: str) -> str:
 
 def closed(incident_id: str) -> str:
     return key(incident_id, "closed")
+
+
+def lapsed(incident_id: str, dept: str) -> str:
+    """The comment closing the issue of an escalation tier that is no longer needed."""
+    return key(incident_id, "lapsed", dept)
+
+
+def recurred(incident_id: str, action_id: str, later_id: str) -> str:
+    """The comment on an open action's issue: incident `later_id` repeats this one."""
+    return key(incident_id, "action", action_id, "recurred", later_id)
+
+
+def synced_closed(action_marker: str) -> str:
+    """In an action issue's record: the bot last saw the issue and the file agree that
+    the action is finished (closed). Absent: they last agreed that it is open."""
+    return f"{action_marker}:closed"
 
 
 def html(marker_key: str) -> str:

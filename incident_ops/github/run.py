@@ -51,7 +51,7 @@ def sweep(
     outcome = apply(plan, client, dry_run=dry_run, bot_login=bot_login)
     written, changed = 0, list[str]()
     if not dry_run:
-        written, changed = records.record(repo.root, outcome.refs)
+        written, changed = records.record(repo.root, outcome.refs, outcome.edits)
         if commit and changed:
             records.commit(repo.root, changed)
     totals = Totals(

@@ -13,7 +13,7 @@ COLUMNS = tuple(f.name for f in fields(Tally))
 class Totals:
     calls: int
     writes: int
-    recorded: int  # issue references written into incident files
+    recorded: int  # changes written into incident files (references, escalations, …)
     files: int
     committed: bool
     dry_run: bool
@@ -51,7 +51,8 @@ def _footer(totals: Totals) -> list[str]:
     if totals.recorded:
         how = " and committed them" if totals.committed else ""
         lines.append(
-            f"recorded {totals.recorded} issue reference(s) in {totals.files} file(s){how}"
+            f"recorded {totals.recorded} change(s) (issue references, escalations, action "
+            f"states) in {totals.files} file(s){how}"
         )
     if totals.bot:
         lines.append(f"bot login: {totals.bot}")

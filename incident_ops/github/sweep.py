@@ -19,8 +19,23 @@ crash between the comment and the body. So a sweep with nothing new to say reads
 lists only, and one that died after any write and is run again ends in the state of one
 clean run (an ambiguous create or comment is verified by listing again, see `client`).
 
-The sweep never reopens an issue a human closed, and only adds labels (humans may add
-their own); it rewrites title and body, which belong to the incident file.
+The sweep only adds labels (humans may add their own); it rewrites title and body, which
+belong to the incident file. It never reopens a department issue a human closed.
+
+Escalations: a spec with `escalate` is the bot engaging a department whose escalation fell
+due unmet; once its issue is created (or found open) the entry to record goes into
+`Outcome.edits`, for the file.
+
+Action issues are synced both ways. The file says open or finished (done / wont-do), the
+issue is open or closed, and the issue's record says what both last agreed on (the key
+`…:action:A1:closed` present: finished; absent: open). When file and issue agree, the
+record is brought up to date. When they differ and the file moved away from the record,
+the file wins: the issue is closed (completed / not planned) or reopened, the record
+written in the same request. When only the issue moved — someone closed or reopened it on
+GitHub — the change goes into `Outcome.edits` for the file (`status: done` with the
+issue's `closed_at` as `done_at`, `wont-do` for not planned, `open` when reopened); the
+record follows once the file agrees, so a write-back that never lands is retried rather
+than undone.
 """
 
 from __future__ import annotations
@@ -31,7 +46,7 @@ from dataclasses import dataclass, field
 from incident_ops.errors import ConfigError
 from incident_ops.github import markers
 from incident_ops.github.client import ApiError, Client, IssueView, OutOfTime
-from incident_ops.github.plan import CommentSpec, IssueSpec, Plan, Record
+from incident_ops.github.plan import CommentSpec, Edit, IssueSpec, Plan, Record, SetAction
 
 DEFAULT_BOT_LOGIN = "github-actions[bot]"  # the Actions GITHUB_TOKEN's identity
 
@@ -52,6 +67,7 @@ class Outcome:
     lines: list[str] = field(default_factory=list)  # what was (or would be) done
     failures: list[str] = field(default_factory=list)
     refs: list[tuple[Record, str]] = field(default_factory=list)  # to record in files
+    edits: list[Edit] = field(default_factory=list)  # front-matter edits for the files
     bot: str | None = None  # whose issues and comments count
     writes: int = 0  # writes made (or, in a dry run, that would be)
 
@@ -169,7 +185,10 @@ class _RepoSweep:
             return
         self.claimed.add(view.number)
         self._record(spec, view)
-        if spec.open and view.open:
+        if spec.sync is not None:
+            self._action(spec, view, notes)
+        elif spec.open and view.open:
+            self._escalate(spec, view)
             self._notes(view, notes)
             self._update(spec, view)
         elif view.open:
@@ -182,6 +201,7 @@ class _RepoSweep:
         if self.dry_run:
             self._line(f"create {self.repo}: {spec.title}")
             self.tally.created += 1
+            self._escalate(spec, None)
             for note in notes:
                 self._write()
                 self._line(f"comment {self.repo} (new issue): {note.marker}")
@@ -201,6 +221,7 @@ class _RepoSweep:
         self._line(f"create {self.repo}#{view.number}: {spec.title}")
         self.tally.created += 1
         self._record(spec, view)
+        self._escalate(spec, view)
         self._notes(view, notes)
         self._update(spec, view, fresh=True)
 
@@ -213,12 +234,15 @@ class _RepoSweep:
                 f"{view.author} (or set INCIDENT_OPS_BOT_LOGIN={view.author})"
             )
 
-    def _update(self, spec: IssueSpec, view: IssueView, fresh: bool = False) -> None:
+    def _update(
+        self, spec: IssueSpec, view: IssueView, fresh: bool = False, reopen: bool = False
+    ) -> None:
         """Title, body (with the record of posted markers) and missing labels; `fresh`: an
-        issue created this run, where only the record can differ."""
+        issue created this run, where only the record can differ; `reopen`: an action
+        issue the file reopened."""
         record = self.posted.get(view.number, markers.posted_in(view.body))
-        changes: dict[str, object] = {}
-        shown: list[str] = []  # what a person would see change
+        changes: dict[str, object] = {"state": "open"} if reopen else {}
+        shown: list[str] = ["reopened"] if reopen else []  # what a person would see change
         if view.title != spec.title:
             changes["title"] = spec.title
             shown.append("title")
@@ -242,7 +266,8 @@ class _RepoSweep:
             if not self.dry_run:
                 self.client.edit_issue(view, **changes)
 
-    def _close(self, spec: IssueSpec, view: IssueView) -> None:
+    def _close(self, spec: IssueSpec, view: IssueView, body: str | None = None) -> None:
+        """Close (after the closing comment, once); `body`: rewrite it in the same request."""
         if spec.close_comment:
             marker = markers.found_in(spec.close_comment)[0]
             if marker not in markers.posted_in(view.body):
@@ -252,7 +277,64 @@ class _RepoSweep:
         self._write()
         if not self.dry_run:
             reason = spec.state_reason or "completed"
-            self.client.edit_issue(view, state="closed", state_reason=reason)
+            more = {"body": body} if body is not None and body != view.body else {}
+            self.client.edit_issue(view, state="closed", state_reason=reason, **more)
+
+    def _escalate(self, spec: IssueSpec, view: IssueView | None) -> None:
+        """The bot engaged the department with this issue: record it in the file."""
+        if spec.escalate is None:
+            return
+        where = f"{self.repo}#{view.number}" if view is not None else self.repo
+        self._line(f"escalate {spec.escalate.path}: {spec.escalate.department} ({where})")
+        self.outcome.edits.append(spec.escalate)
+
+    # ---- action issues: two-way sync -----------------------------------------------------
+    def _action(self, spec: IssueSpec, view: IssueView, notes: list[CommentSpec]) -> None:
+        """Sync the action's state between the file and the issue (see the docstring)."""
+        assert spec.sync is not None
+        in_file, on_github = spec.sync.finished, not view.open
+        key = markers.synced_closed(spec.marker)
+        recorded = markers.posted_in(view.body)
+        if in_file != on_github and in_file == (key in recorded):
+            self._pull(spec, view)  # only GitHub moved: the file follows
+            self.tally.unchanged += 1
+            return
+        # agreed, or the file moved (and wins): GitHub follows, the record with it
+        posted = self.posted.setdefault(view.number, set(recorded))
+        posted.discard(key)
+        if in_file:
+            posted.add(key)
+        body = markers.with_posted(spec.body, posted)
+        if not in_file:
+            self._notes(view, notes)
+            self._update(spec, view, reopen=on_github)
+        elif not on_github:
+            self._close(spec, view, body)
+        elif body != view.body and key not in recorded:
+            self._write()  # the record catches up with a closure already agreed on
+            if not self.dry_run:
+                self.client.edit_issue(view, body=body)
+            self.tally.unchanged += 1
+        else:
+            self.tally.unchanged += 1
+
+    def _pull(self, spec: IssueSpec, view: IssueView) -> None:
+        """Record in the file what someone did to the action's issue on GitHub."""
+        assert spec.sync is not None
+        if view.open:
+            edit = SetAction(spec.sync.path, spec.sync.action, "open")
+            how = "reopened"
+        elif view.state_reason in ("not_planned", "duplicate"):
+            edit = SetAction(spec.sync.path, spec.sync.action, "wont-do")
+            how = "closed as not planned"
+        else:
+            edit = SetAction(spec.sync.path, spec.sync.action, "done", view.closed_at)
+            how = "closed as completed"
+        self._line(
+            f"record {edit.path}: action {edit.action} {edit.status} "
+            f"({self.repo}#{view.number} {how} on GitHub)"
+        )
+        self.outcome.edits.append(edit)
 
     def _record(self, spec: IssueSpec, view: IssueView) -> None:
         ref = f"{self.repo}#{view.number}"
@@ -264,11 +346,11 @@ class _RepoSweep:
         """Post the breach comments the body's record does not list; the comments are read
         only then, for the record may lag behind them."""
         recorded = markers.posted_in(view.body)
-        self.posted[view.number] = set(recorded)
+        posted = self.posted.setdefault(view.number, set(recorded))
         missing = [note for note in notes if note.marker not in recorded]
         if not missing:
             return
-        self.posted[view.number] |= self._said_on(view)
+        posted |= self._said_on(view)
         for note in missing:
             self._guard(note.marker, lambda n=note: self._comment(view, n.marker, n.body))  # type: ignore[misc]
 
