@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from typing import Any
 
 import click
 
 from incident_ops.commands.common import is_tty, root_option
-from incident_ops.errors import ConfigError
 
 HIGHLIGHT = ("status", "severity")
 FORMATS = ("text", "json", "github", "sarif")
-
-
-def parse_tolerance(text: str) -> timedelta:
-    """A wall-clock duration (`30m`, `1h`, `2d`); business units make no sense here."""
-    from incident_ops.domain.durations import parse_duration
-
-    try:
-        duration = parse_duration(text)
-        return duration.as_timedelta()
-    except ValueError as error:
-        raise ConfigError(f"history tolerance: {error} (wall-clock units m, h, d)") from None
 
 
 def _value(value: Any) -> str:
@@ -58,32 +45,6 @@ def render_text(history: Any, colour: bool) -> str:
                 row = f"    {row}"
             lines.append(row)
     return "\n".join(lines) + "\n"
-
-
-def run_check(
-    repo: Any, references: tuple[str, ...], tolerance: timedelta
-) -> tuple[list[Any], int, int]:
-    """`history` findings for the given incidents (default: all of the repository),
-    with the number of files checked and of those that are valid incidents."""
-    from incident_ops.history.audit import audit
-    from incident_ops.history.trail import find_file, histories
-    from incident_ops.lint.levels import Levels
-    from incident_ops.workspace.workspace import Workspace
-
-    workspace = Workspace(repo)
-    if references:
-        paths = [find_file(repo, ref) for ref in references]
-    else:  # no incidents folder: exit 2, like validate
-        paths = [relpath for _, relpath in workspace.files()]
-    paths = list(dict.fromkeys(paths))
-    found, valid = [], 0
-    levels = Levels.of(repo)
-    for path, history in histories(repo, paths).items():
-        record = workspace.read(f"{repo.root}/{path}", path)
-        valid += record.incident is not None
-        lines = record.doc.front.lines if record.doc.front is not None else {}
-        found += audit(history, tolerance, lines, levels)
-    return sorted(found), len(paths), valid
 
 
 @click.command("history")
@@ -128,9 +89,10 @@ def history(
     repo = repository(root)
     if check:
         from incident_ops.finding import count_levels
+        from incident_ops.history.audit import check_repository, parse_tolerance
         from incident_ops.output import RENDERERS, Summary
 
-        found, files, valid = run_check(
+        found, files, valid = check_repository(
             repo, references, parse_tolerance(tolerance or repo.config.history_tolerance)
         )
         errors, warnings = count_levels(found)

@@ -27,10 +27,12 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from incident_ops.errors import ConfigError
 from incident_ops.finding import Finding, Level
 from incident_ops.history.changes import flatten, group_of, instants_plain, key_path
 from incident_ops.history.trail import Change, History
 from incident_ops.lint.levels import Levels
+from incident_ops.workspace.config import Repo
 
 ID = "history"
 TIMESTAMPS = frozenset(
@@ -122,3 +124,39 @@ def audit(
             )
             found.append(finding(edited[0], "error", message))
     return sorted(found)
+
+
+def parse_tolerance(text: str) -> timedelta:
+    """A wall-clock duration (`30m`, `1h`, `2d`); business units make no sense here."""
+    from incident_ops.domain.durations import parse_duration
+
+    try:
+        duration = parse_duration(text)
+        return duration.as_timedelta()
+    except ValueError as error:
+        raise ConfigError(f"history tolerance: {error} (wall-clock units m, h, d)") from None
+
+
+def check_repository(
+    repo: Repo, references: tuple[str, ...], tolerance: timedelta
+) -> tuple[list[Finding], int, int]:
+    """`history` findings for the given incidents (default: all of the repository),
+    with the number of files checked and of those that are valid incidents."""
+    from incident_ops.history.trail import find_file, histories
+    from incident_ops.workspace.workspace import Workspace
+
+    workspace = Workspace(repo)
+    if references:
+        paths = [find_file(repo, ref) for ref in references]
+    else:  # no incidents folder: exit 2, like validate
+        paths = [relpath for _, relpath in workspace.files()]
+    paths = list(dict.fromkeys(paths))
+    found: list[Finding] = []
+    valid = 0
+    levels = Levels.of(repo)
+    for path, history in histories(repo, paths).items():
+        record = workspace.read(f"{repo.root}/{path}", path)
+        valid += record.incident is not None
+        lines = record.doc.front.lines if record.doc.front is not None else {}
+        found += audit(history, tolerance, lines, levels)
+    return sorted(found), len(paths), valid
