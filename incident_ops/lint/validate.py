@@ -20,7 +20,8 @@ from incident_ops.rules import run_rules
 from incident_ops.rules._context import Context
 from incident_ops.workspace import parallel
 from incident_ops.workspace.config import Repo
-from incident_ops.workspace.index import Entry, RepoIndex
+from incident_ops.workspace.files import require_incidents
+from incident_ops.workspace.index import Columns, RepoIndex, from_columns, to_columns
 from incident_ops.workspace.load import Record
 from incident_ops.workspace.workspace import Files, Workspace
 
@@ -58,17 +59,25 @@ def validate(
     """
     levels = Levels.of(repo) if levels is None else levels
     workspace = Workspace(repo)
-    files = workspace.files(paths)
-    workers = parallel.worker_count(len(files))
-    snap = workspace.listing(early=workers == 1)  # before any file is read: see cache.snapshot
+    # The listing is taken before any file is read (see cache.snapshot); for a whole run
+    # it is also the list of files to check, so the folder is walked once.
+    if paths:
+        files = workspace.files(paths)
+        workers = parallel.worker_count(len(files))
+        snap = workspace.listing(early=workers == 1)
+    else:
+        require_incidents(repo)
+        snap = workspace.listing(early=False)
+        files = [(abspath, relpath) for relpath, abspath in snap.files.items()]
+        workers = parallel.worker_count(len(files))
 
-    def first(part: Files) -> tuple[list[Record], tuple[list[Entry], int]]:
+    def first(part: Files) -> tuple[list[Record], tuple[Columns, int]]:
         records = [workspace.read(abspath, relpath) for abspath, relpath in part]
         valid = sum(1 for record in records if record.incident is not None)
-        return records, ([record.entry for record in records], valid)
+        return records, (to_columns([record.entry for record in records]), valid)
 
-    def combine(results: list[tuple[list[Entry], int]]) -> tuple[RepoIndex, int]:
-        entries = {entry.path: entry for part, _ in results for entry in part}
+    def combine(results: list[tuple[Columns, int]]) -> tuple[RepoIndex, int]:
+        entries = {e.path: e for part, _ in results for e in from_columns(part)}
         index = workspace.index(entries, snap, trusted=entries)
         return index, sum(n for _, n in results)
 

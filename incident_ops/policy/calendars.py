@@ -139,6 +139,11 @@ class Calendar:
     subdiv: str | int | None = None
     dates: frozenset[date] = frozenset()
     _table: HolidayDates | None = field(default=None, compare=False, repr=False)
+    # Each day's working periods, computed once: deadlines of 10,000 incidents ask for
+    # the same few hundred days again and again (the calendar never changes).
+    _days: dict[date, tuple[tuple[datetime, datetime], ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def build(
@@ -228,10 +233,16 @@ class Calendar:
         minutes = total // timedelta(minutes=1)
         return minutes if first <= second else -minutes
 
-    def _periods_of(self, day: date) -> list[tuple[datetime, datetime]]:
+    def _periods_of(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
         """The UTC bounds of a day's working periods (none on a non-working day)."""
+        found = self._days.get(day)
+        if found is None:
+            found = self._days[day] = self._compute_periods(day)
+        return found
+
+    def _compute_periods(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
         if not self.is_working_day(day):
-            return []
+            return ()
         periods = []
         for start, end in self.hours:
             end_day = day + timedelta(days=1) if end == MIDNIGHT else day
@@ -239,7 +250,7 @@ class Calendar:
             finish = datetime.combine(end_day, end, self.tz).astimezone(UTC)
             if begin < finish:  # a range swallowed by a DST gap has no working time
                 periods.append((begin, finish))
-        return periods
+        return tuple(periods)
 
     def _periods_from(self, instant: datetime) -> Iterator[tuple[datetime, datetime]]:
         """Working periods in order from the local day of `instant`, without end."""

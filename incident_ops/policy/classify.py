@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from incident_ops.domain.incident import Incident
 from incident_ops.policy.conditions import matches
 from incident_ops.policy.load import Policy
@@ -9,8 +11,19 @@ from incident_ops.policy.model import ClassificationRule
 
 
 def matching_rules(incident: Incident, policy: Policy) -> list[ClassificationRule]:
-    """Classification rules whose `when:` holds for the incident (VIP customers count)."""
-    return [r for r in policy.model.classification if matches(r.when, incident, policy.vip)]
+    """Classification rules whose `when:` holds for the incident (VIP customers count).
+
+    The last answer is kept: the `under-classified` and `closure-departments` rules ask it
+    for the same incident one after the other (the models are immutable)."""
+    last = _LAST
+    if last and last[0] is incident and last[1] is policy:
+        return list(last[2])
+    found = [r for r in policy.model.classification if matches(r.when, incident, policy.vip)]
+    _LAST[:] = [incident, policy, found]
+    return list(found)
+
+
+_LAST: list[Any] = []
 
 
 def required_departments(incident: Incident, policy: Policy) -> list[str]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from incident_ops.domain.incident import Incident
 from incident_ops.finding import Finding, Level
@@ -15,6 +15,8 @@ from incident_ops.parse.document import Document
 from incident_ops.policy.load import Policy
 from incident_ops.workspace.index import Entry, RepoIndex, entry_for
 from incident_ops.workspace.load import raw_id
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from incident_ops.domain.obligations import Obligation
@@ -30,6 +32,13 @@ class Context:
     index: RepoIndex
     now: datetime
     levels: Levels = field(default_factory=Levels)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """`compute()` once per file, for facts several rules need."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[no-any-return]
 
     @property
     def incident_id(self) -> str | None:

@@ -35,7 +35,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     incident = ctx.incident
     if incident is None or incident.status != "closed" or ctx.policy.model.recurrence is None:
         return
-    matches = earlier_matches(ctx, ctx.record_entry())
+    matches = earlier_matches(ctx)
     if not matches:
         return
     anchor = ctx.line("related") if incident.related else ctx.line("status")

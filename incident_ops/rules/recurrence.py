@@ -38,6 +38,7 @@ Failing: the same without `related` (warning on the `id` line).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 
 from incident_ops.domain.obligations import add_time
 from incident_ops.finding import Finding
@@ -68,9 +69,15 @@ def values(entry: Entry, path: str) -> frozenset[str]:
     return frozenset([str(value)])
 
 
-def agrees(one: Entry, other: Entry, paths: list[str]) -> bool:
-    """Every path has a value in both entries, and they share one."""
-    return all(values(one, p) & values(other, p) for p in paths)
+def shares(entry: Entry, path: str, wanted: frozenset[str]) -> bool:
+    """Whether `entry` has one of `wanted` under a match path (without building a set)."""
+    attribute = FIELDS.get(path)
+    value = getattr(entry, attribute, None) if attribute else None
+    if value is None:
+        return False
+    if isinstance(value, tuple | list | set | frozenset):
+        return any(str(v) in wanted for v in value)
+    return str(value) in wanted
 
 
 def _candidates(index: RepoIndex, current: Entry, paths: list[str]) -> Iterable[Entry]:
@@ -80,9 +87,10 @@ def _candidates(index: RepoIndex, current: Entry, paths: list[str]) -> Iterable[
     return index.sharing(FIELDS[paths[0]], values(current, paths[0]))
 
 
-def earlier_matches(ctx: Context, current: Entry) -> list[Entry]:
-    """Matching incidents detected within the window before `current`, oldest first."""
-    return earlier_in(ctx.policy, ctx.index, current)
+def earlier_matches(ctx: Context) -> list[Entry]:
+    """Incidents the file's incident matches detected within the window before it, oldest
+    first (computed once per file: `recurrence` and `closure-recurrence` both ask)."""
+    return ctx.memo("recurrence", lambda: earlier_in(ctx.policy, ctx.index, ctx.record_entry()))
 
 
 def earlier_in(policy: Policy, index: RepoIndex, current: Entry) -> list[Entry]:
@@ -91,19 +99,34 @@ def earlier_in(policy: Policy, index: RepoIndex, current: Entry) -> list[Entry]:
     if rule is None or current.detected_at is None or current.status == "cancelled":
         return []
     calendar = policy.calendar()
+    # The candidates share the first path's value already; the rest are checked per
+    # candidate against this file's values, computed once.
+    mine = [(path, values(current, path)) for path in rule.match[1:]]
+    # A wall-clock window starts at a fixed instant; a business one depends on the calendar.
+    start = None
+    if not rule.window.business:
+        try:
+            start = current.detected_at - rule.window.as_timedelta()
+        except OverflowError:
+            start = datetime.min.replace(tzinfo=UTC)
     found = []
     for other in _candidates(index, current, rule.match):
+        detected = other.detected_at
         if (
             other.path == current.path
             or other.id is None
             or other.id == current.id
-            or other.detected_at is None
+            or detected is None
             or other.status == "cancelled"
-            or not other.detected_at < current.detected_at
-            or not agrees(current, other, rule.match)
+            or not detected < current.detected_at
+            or not all(shares(other, path, theirs) for path, theirs in mine)
         ):
             continue
-        end = add_time(calendar, other.detected_at, rule.window)
+        if start is not None:
+            if detected >= start:
+                found.append(other)
+            continue
+        end = add_time(calendar, detected, rule.window)
         if end is None or end >= current.detected_at:  # None: beyond year 9999
             found.append(other)
     return sorted(found, key=lambda e: (e.detected_at, e.id or ""))
@@ -114,7 +137,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     rule = ctx.policy.model.recurrence
     if incident is None or rule is None:
         return
-    matches = earlier_matches(ctx, ctx.record_entry())
+    matches = earlier_matches(ctx)
     if not matches:
         return
     anchor = ctx.line("related") if "related" in (ctx.doc.data or {}) else ctx.line("id")

@@ -55,12 +55,17 @@ def relpaths(repo: Repo, abspaths: Iterable[str]) -> list[str]:
     return found
 
 
+def require_incidents(repo: Repo) -> None:
+    """A usage error (exit 2) when the repository has no incidents folder."""
+    if not os.path.isdir(repo.incidents_dir):
+        raise ConfigError(f"no incidents folder {repo.config.incidents!r} in {repo.root}")
+
+
 def discover(repo: Repo, paths: Iterable[str] = ()) -> list[str]:
     """Absolute paths of the files to check: given files, files under given dirs, or all."""
     targets = list(paths)
     if not targets:
-        if not os.path.isdir(repo.incidents_dir):
-            raise ConfigError(f"no incidents folder {repo.config.incidents!r} in {repo.root}")
+        require_incidents(repo)
         return incident_files(repo.incidents_dir)
     found: list[str] = []
     for target in targets:

@@ -67,6 +67,19 @@ def entry_of(path: str, incident: Incident) -> Entry:
     )
 
 
+Columns = tuple[tuple[Any, ...], ...]
+
+
+def to_columns(entries: Sequence[Entry]) -> Columns:
+    """Entries as one tuple per field (in `FIELDS` order): what crosses processes. 10,000
+    entries pickle several times faster as 13 tuples than as 10,000 objects."""
+    return tuple(tuple(getattr(entry, name) for entry in entries) for name in FIELDS)
+
+
+def from_columns(columns: Columns) -> list[Entry]:
+    return [Entry(*row) for row in zip(*columns, strict=True)]
+
+
 class Entries(Mapping[str, Entry]):
     """Entries by path: ones given as objects, and rows of columns (in `FIELDS` order,
     values already checked and decoded by the cache) built into objects when asked for."""
@@ -101,6 +114,17 @@ class Entries(Mapping[str, Entry]):
     def __contains__(self, path: object) -> bool:
         return path in self._made or path in self._rows
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as columns (see `to_columns`), with no entry object built."""
+        made, rows = self._made.values(), self._rows.values()
+        columns = tuple(
+            (*(getattr(entry, name) for entry in made), *map(column.__getitem__, rows))
+            if self._columns
+            else tuple(getattr(entry, name) for entry in made)
+            for name, column in zip(FIELDS, self._columns or [()] * len(FIELDS), strict=True)
+        )
+        return Entries, (columns, {path: row for row, path in enumerate(self)})
+
     def values_of(self, name: str) -> Iterator[tuple[str, Any]]:
         """(path, value of field `name`) of every entry, without building any."""
         if name not in _POSITION:
@@ -119,6 +143,10 @@ class RepoIndex:
         self.entries = entries if entries is not None else Entries()
         self._by_id: dict[str, list[str]] | None = None
         self._by_value: dict[str, dict[str, list[str]]] = {}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Only the entries cross processes; the look-up tables are rebuilt on demand."""
+        return RepoIndex, (self.entries,)
 
     def add(self, entry: Entry) -> None:
         self.entries.add(entry)

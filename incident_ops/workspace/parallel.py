@@ -13,6 +13,7 @@ import contextlib
 import gc
 import multiprocessing
 import os
+import pickle
 import sys
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
@@ -65,7 +66,7 @@ def _serve(
     try:
         state, result = first(chunk)
         conn.send(result)
-        shared = conn.recv()
+        shared = pickle.loads(_bytes(conn))
         conn.send(second(state, shared))
     except BaseException as error:
         _send_failure(conn, error)
@@ -81,6 +82,13 @@ def _send_failure(conn: Connection, error: BaseException) -> None:
     except Exception:
         with contextlib.suppress(OSError):
             conn.send(_Failure(RuntimeError(f"{type(error).__name__}: {error}")))
+
+
+def _bytes(conn: Connection) -> bytes:
+    try:
+        return conn.recv_bytes()
+    except EOFError:
+        raise RuntimeError("the parent process went away") from None
 
 
 def _receive(conn: Connection) -> Any:
@@ -114,8 +122,9 @@ def two_phase(
             theirs.close()
             workers.append((process, mine))
         combined = combine([_receive(conn) for _, conn in workers])
+        payload = pickle.dumps(combined, protocol=pickle.HIGHEST_PROTOCOL)  # once, not per worker
         for _, conn in workers:
-            conn.send(combined)
+            conn.send_bytes(payload)
         return combined, [_receive(conn) for _, conn in workers]
     finally:
         for process, conn in workers:
