@@ -58,8 +58,32 @@ def test_one_changed_file_is_the_only_one_parsed(tmp_path, monkeypatch):
         repo, policy, parse_instant(NOW, policy.calendar().tz), [str(tmp_path / paths[3])]
     )
     assert report.findings == []
-    # the file validated, plus the edited one the cache cannot vouch for
-    assert sorted(parsed) == sorted([paths[3], paths[7]])
+    # the file validated; the edited one the cache cannot vouch for is read only if a
+    # rule asks about it (it shares a value with the validated file), never the others
+    assert parsed[0] == paths[3] and set(parsed) <= {paths[3], paths[7]}
+
+
+def test_a_fresh_clone_reads_only_the_files_a_rule_asks_about(tmp_path, monkeypatch):
+    """No cache at all: ids come from the file listing, recurrence candidates from a
+    text search, so checking one file reads it and the few that share its values."""
+    paths = generate(tmp_path, 60, seed=4, commits=1)
+    repo = open_repo(str(tmp_path))
+    policy = load_policy(repo.policies_dir, repo.root)
+    now = parse_instant(NOW, policy.calendar().tz)
+    target = str(tmp_path / paths[30])
+    parsed: list[str] = []
+    original = Workspace.read
+
+    def counting(abspath: str, relpath: str) -> Record:
+        parsed.append(relpath)
+        return original(abspath, relpath)
+
+    monkeypatch.setattr(Workspace, "read", staticmethod(counting))
+    lazy = lint.validate(repo, policy, now, [target]).findings
+    assert parsed[0] == paths[30] and len(parsed) < 10, parsed
+    monkeypatch.setattr(Workspace, "read", staticmethod(original))
+    lint.validate(repo, policy, now)  # a whole run: every file read, the cache filled
+    assert lint.validate(repo, policy, now, [target]).findings == lazy
 
 
 def test_parallel_validate_matches_serial(tmp_path, monkeypatch):
@@ -108,7 +132,8 @@ def test_warm_single_file_run_builds_few_entries(tmp_path, monkeypatch):
     policy = load_policy(repo.policies_dir, repo.root)
     now = parse_instant(NOW, policy.calendar().tz)
     target = [str(tmp_path / paths[75])]
-    cold = lint.validate(repo, policy, now, target)  # fills the cache
+    cold = lint.validate(repo, policy, now, target)  # no cache: reads lazily, caches nothing
+    lint.validate(repo, policy, now)  # a whole run fills the cache
     assert len(cache.load(cache.cache_file(repo.cache_dir))) == 150
     built: list[str] = []
     real = index_module.Entry

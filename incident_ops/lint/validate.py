@@ -78,7 +78,8 @@ def validate(
 
     def combine(results: list[tuple[Columns, int]]) -> tuple[RepoIndex, int]:
         entries = {e.path: e for part, _ in results for e in from_columns(part)}
-        index = workspace.index(entries, snap, trusted=entries)
+        # Checking a few files: read the others only when a rule asks (see Workspace.index).
+        index = workspace.index(entries, snap, trusted=entries, lazy=bool(paths))
         return index, sum(n for _, n in results)
 
     def second(records: list[Record], shared: tuple[RepoIndex, int]) -> list[Finding]:

@@ -270,7 +270,7 @@ def _head_index(scope: Scope, fresh: dict[str, Record], dest: str) -> RepoIndex:
             keys[path] = None
     for path in materialize(revs, revs.head, elsewhere, dest):
         files[path] = os.path.join(dest, path)
-    return workspace.index(fresh, cache.Snapshot(files, keys, work.table))
+    return workspace.index(fresh, cache.Snapshot(files, keys, work.table), lazy=True)
 
 
 def _relating_removed(index: RepoIndex, report: PrReport) -> list[str]:

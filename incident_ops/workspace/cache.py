@@ -4,8 +4,9 @@ Cross-file rules need a few facts of every incident; re-parsing 10,000 files to 
 one would make a single-file run cost as much as a full one. Entries are stored in
 `index-cache.pickle` in the repository's cache folder (`workspace.cachedir`: under the Git
 directory, never in the work tree), each keyed by what identifies the file's content:
-its Git blob id when the file is tracked and unmodified, else (outside Git) its mtime
-and size. Modified and untracked files of a Git work tree are always re-parsed.
+its Git blob id when the file is tracked and unmodified, else — outside Git, and for
+untracked or modified files of a Git work tree (a new repository, a pre-commit run on
+new files) — its modification time (in nanoseconds) and size, as ruff and mypy key theirs.
 
 The cache is an optimisation only: an unreadable, corrupt, foreign-version or stale
 cache is ignored and rewritten, never trusted. It is unpickled with no globals allowed
@@ -25,6 +26,7 @@ import io
 import os
 import pickle
 import re
+import stat
 import subprocess
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import fields
@@ -85,11 +87,13 @@ def _git_keys(running: list[subprocess.Popen[bytes]] | None) -> dict[str, Key] |
 
 
 def stat_key(abspath: str) -> Key | None:
+    """(mtime in ns, size) of a regular file; None for anything else (a symlink is never
+    followed, so never cached either)."""
     try:
-        info = os.stat(abspath)
+        info = os.lstat(abspath)
     except OSError:
         return None
-    return (info.st_mtime_ns, info.st_size)
+    return (info.st_mtime_ns, info.st_size) if stat.S_ISREG(info.st_mode) else None
 
 
 def _encode(entry: Entry) -> Row:
@@ -216,8 +220,9 @@ def snapshot(root: str, folder: str, listing: Listing, path: str, early: bool = 
             process.communicate()
         raise
     keys = _git_keys(running)
-    if keys is not None:
-        return Snapshot(files, {rel: keys.get(rel) for rel in files}, table)
+    if keys is not None:  # untracked or modified files are keyed by mtime and size too
+        found = {rel: keys.get(rel) or stat_key(path) for rel, path in files.items()}
+        return Snapshot(files, found, table)
     return Snapshot(files, {rel: stat_key(path) for rel, path in files.items()}, table)
 
 
@@ -254,13 +259,16 @@ def entries(
     fresh: Mapping[str, Entry],
     parse_many: ParseMany,
     trusted: Collection[str] = (),
+    lazy: bool = False,
 ) -> Entries:
     """An entry for every file of a `snapshot`: fresh ones, cached ones, parsed ones.
 
     The snapshot was taken before any of the files was read; `fresh` are entries this
     run parsed already, and `trusted` those of them read from the work tree after the
     snapshot (pr-check parses another revision: not trusted). The cache file is
-    rewritten when anything in it changed.
+    rewritten when anything in it changed. With `lazy`, files neither fresh nor cached
+    are left pending: the index reads the few a rule asks about (a one-file run in a
+    fresh clone must not read 10,000 files), and they are not cached.
     """
     files, keys = snap.files, snap.keys
     table = snap.table or read(path) or EMPTY
@@ -279,13 +287,14 @@ def entries(
         for rel, entry in fresh.items()
         if rel in files and rel not in kept and rel in trusted and (key := keys.get(rel))
     }
-    for rel, entry in parse_many(todo).items():
+    for rel, entry in (parse_many(todo) if not lazy else {}).items():
         made.append(entry)
         if (key := keys.get(rel)) is not None:
             new[rel] = (key, _encode(entry))
     if new or len(kept) != len(table.paths):
         save(path, {**{rel: (stored[i], table.row(i)) for rel, i in kept.items()}, **new})
-    result = Entries(table.columns if used else (), used)
+    pending = {rel: abspath for abspath, rel in todo} if lazy else {}
+    result = Entries(table.columns if used else (), used, pending, parse_many)
     for entry in made:
         result.add(entry)
     return result

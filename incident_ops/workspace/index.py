@@ -7,7 +7,7 @@ otherwise build 10,000 objects to look at a handful.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -68,6 +68,7 @@ def entry_of(path: str, incident: Incident) -> Entry:
 
 
 Columns = tuple[tuple[Any, ...], ...]
+Parse = Callable[[list[tuple[str, str]]], Mapping[str, Entry]]  # [(abspath, rel)] → entries
 
 
 def to_columns(entries: Sequence[Entry]) -> Columns:
@@ -85,37 +86,95 @@ class Entries(Mapping[str, Entry]):
     values already checked and decoded by the cache) built into objects when asked for."""
 
     def __init__(
-        self, columns: Sequence[Sequence[Any]] = (), rows: Mapping[str, int] | None = None
+        self,
+        columns: Sequence[Sequence[Any]] = (),
+        rows: Mapping[str, int] | None = None,
+        pending: Mapping[str, str] | None = None,
+        parse: Parse | None = None,
     ) -> None:
         self._made: dict[str, Entry] = {}
         self._columns = columns
         self._rows: dict[str, int] = dict(rows or {})
         self._built: dict[str, Entry] = {}
+        # Files not read yet ({relpath: abspath}) and how to read them: a one-file run in a
+        # fresh clone reads only the few other files a rule asks about.
+        self._pending: dict[str, str] = dict(pending or {})
+        self._parse = parse
 
     def add(self, entry: Entry) -> None:
         self._rows.pop(entry.path, None)
         self._built.pop(entry.path, None)
+        self._pending.pop(entry.path, None)
         self._made[entry.path] = entry
 
     def __getitem__(self, path: str) -> Entry:
         entry = self._made.get(path) or self._built.get(path)
         if entry is None:
+            if path in self._pending:
+                self.read_pending([path])
+                return self._made[path]
             row = self._rows[path]
             entry = self._built[path] = Entry(*[column[row] for column in self._columns])
         return entry
 
     def __iter__(self) -> Iterator[str]:
+        self.read_pending(list(self._pending))  # every entry: read what is left, at once
         yield from self._made
         yield from self._rows
 
     def __len__(self) -> int:
-        return len(self._made) + len(self._rows)
+        return len(self._made) + len(self._rows) + len(self._pending)
 
     def __contains__(self, path: object) -> bool:
-        return path in self._made or path in self._rows
+        return path in self._made or path in self._rows or path in self._pending
+
+    # ---- files not read yet ------------------------------------------------------------
+    @property
+    def pending(self) -> Mapping[str, str]:
+        return self._pending
+
+    def read_pending(self, paths: Iterable[str]) -> list[str]:
+        """Read these pending files (all at once, over the cores when many); the paths read."""
+        todo = [(self._pending[path], path) for path in paths if path in self._pending]
+        if not todo or self._parse is None:
+            return []
+        for entry in self._parse(todo).values():
+            self.add(entry)
+        for _, path in todo:  # a file that vanished meanwhile is no entry at all
+            self._pending.pop(path, None)
+        return [path for _, path in todo]
+
+    def pending_named(self, incident_id: str) -> list[str]:
+        """Pending files whose name carries `incident_id` (the `id-filename` rule has each
+        file's name start with its id)."""
+        return [
+            path
+            for path in self._pending
+            if (name := path.rsplit("/", 1)[-1]).startswith(incident_id)
+            and name[len(incident_id) : len(incident_id) + 1] in ("-", ".")
+        ]
+
+    def pending_containing(self, values: Iterable[str]) -> list[str]:
+        """Pending files whose text holds one of `values` — the only ones that can hold
+        them as front-matter values (a superset: confirmed by reading them)."""
+        wanted = [value.encode("utf-8") for value in values if value]
+        if not wanted:
+            return []
+        found = []
+        for path, abspath in self._pending.items():
+            try:
+                with open(abspath, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                found.append(path)  # let the reader report it
+                continue
+            if any(value in data for value in wanted):
+                found.append(path)
+        return found
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as columns (see `to_columns`), with no entry object built."""
+        self.read_pending(list(self._pending))
         made, rows = self._made.values(), self._rows.values()
         columns = tuple(
             (*(getattr(entry, name) for entry in made), *map(column.__getitem__, rows))
@@ -126,7 +185,8 @@ class Entries(Mapping[str, Entry]):
         return Entries, (columns, {path: row for row, path in enumerate(self)})
 
     def values_of(self, name: str) -> Iterator[tuple[str, Any]]:
-        """(path, value of field `name`) of every entry, without building any."""
+        """(path, value of field `name`) of every entry read so far, without building any
+        (files still pending are not; `RepoIndex` asks for those it needs)."""
         if name not in _POSITION:
             return
         for path, entry in self._made.items():
@@ -150,8 +210,15 @@ class RepoIndex:
 
     def add(self, entry: Entry) -> None:
         self.entries.add(entry)
+        self._forget()
+
+    def _forget(self) -> None:
         self._by_id = None
         self._by_value.clear()
+
+    def _read(self, paths: list[str]) -> None:
+        if self.entries.read_pending(paths):
+            self._forget()
 
     @property
     def by_id(self) -> dict[str, list[str]]:
@@ -163,6 +230,8 @@ class RepoIndex:
         return self._by_id
 
     def paths_for(self, incident_id: str) -> list[str]:
+        """Files holding this id: those read, and pending ones named after it."""
+        self._read(self.entries.pending_named(incident_id))
         return sorted(self.by_id.get(incident_id, []))
 
     def get(self, incident_id: str) -> Entry | None:
@@ -175,6 +244,8 @@ class RepoIndex:
         For rules comparing an incident with every other one (recurrence): looking up
         candidates by value keeps a full run linear instead of quadratic in the files.
         """
+        values = [str(value) for value in values]
+        self._read(self.entries.pending_containing(values))
         table = self._by_value.get(attribute)
         if table is None:
             table = self._by_value[attribute] = {}

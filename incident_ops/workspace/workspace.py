@@ -103,16 +103,21 @@ class Workspace:
         fresh: Mapping[str, Record | Entry],
         snap: cache.Snapshot | None = None,
         trusted: Collection[str] = (),
+        lazy: bool = False,
     ) -> RepoIndex:
         """Every incident of the repository indexed: `fresh` (records or entries this run
         read, from any revision) as given, the rest from the cache, parsing what is
-        neither. `trusted` are the fresh ones read from the work tree after `snap` was
-        taken: only those may be written to the cache."""
+        neither — at once, or with `lazy` only when a rule asks (a check of a few files:
+        ids are looked up by file name first, shared values by a text search). `trusted`
+        are the fresh ones read from the work tree after `snap` was taken: only those may
+        be written to the cache."""
         entries_now = {path: _entry(item) for path, item in fresh.items()}
         snap = snap if snap is not None else self.listing()
         entries = Entries()
         if snap.files:
-            entries = cache.entries(self.cache_file, snap, entries_now, _parse_entries, trusted)
+            entries = cache.entries(
+                self.cache_file, snap, entries_now, _parse_entries, trusted, lazy
+            )
         for entry in entries_now.values():  # also those of files outside the incidents folder
             entries.add(entry)
         return RepoIndex(entries)
