@@ -62,6 +62,10 @@ OPERATIONS: tuple[str, ...] = (
     "pulls/list",
     "pulls/create",
     "repos/get-content",
+    "repos/create-or-update-file-contents",
+    "git/get-ref",
+    "git/create-ref",
+    "git/update-ref",
 )
 
 UPSTREAM_COMMIT = "0000036e42b5e7121c2b1ac244cb7bba1d2f3914"

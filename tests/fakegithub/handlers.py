@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from . import render
+from .gitstore import GitStoreError
 from .state import LEGACY_PERMISSION, ROLES, CheckRun, Comment, Issue, Repo, State, Team, User
 
 DOCS = "https://docs.github.com/rest"
@@ -66,6 +67,7 @@ def _pull(ctx: Ctx) -> tuple[Repo, Issue]:
     repo, issue = _issue(ctx, "pull_number")
     if issue.pull is None:
         raise not_found()
+    ctx.state.sync_pull(repo, issue)
     return repo, issue
 
 
@@ -251,6 +253,8 @@ def list_pulls(ctx: Ctx) -> Reply:
     """`head` filters only as "owner:branch"; a bare branch name is ignored, as on GitHub."""
     repo, q = _repo(ctx), ctx.query
     pulls = [i for i in repo.issues.values() if i.pull is not None]
+    for pull in pulls:
+        ctx.state.sync_pull(repo, pull)
     state = q.get("state", "open")
     if state != "all":
         pulls = [i for i in pulls if i.state == state]
@@ -273,9 +277,9 @@ def create_pull(ctx: Ctx) -> Reply:
     owner, colon, branch = head.rpartition(":")
     if colon and owner.lower() != repo.owner.login.lower():
         branch = ""  # a fork's branch: forks are not modelled
-    if base not in repo.branches:
+    if ctx.state.branch(repo, base) is None:
         raise _invalid({"resource": "PullRequest", "field": "base", "code": "invalid"})
-    if branch not in repo.branches:
+    if not branch or ctx.state.branch(repo, branch) is None:
         raise _invalid({"resource": "PullRequest", "field": "head", "code": "invalid"})
     if branch == base:
         message = f"No commits between {base} and {head}"
@@ -379,6 +383,63 @@ def get_content(ctx: Ctx) -> Reply:
     return Reply(200, list(entries.values()))
 
 
+def put_content(ctx: Ctx) -> Reply:
+    """Commit one file on a branch (default: the default branch). `sha` must be the file's
+    current blob (required when it exists): 409 when it is not, as on GitHub."""
+    import base64
+    import binascii
+
+    repo, b = _repo(ctx), ctx.body
+    path = ctx.params["path"].strip("/")
+    branch = b.get("branch") or repo.default_branch
+    try:
+        data = base64.b64decode(b["content"], validate=True)
+    except (binascii.Error, ValueError):
+        raise _invalid({"resource": "Content", "field": "content", "code": "invalid"}) from None
+    author = b.get("author") or b.get("committer") or {}
+    who = (author.get("name") or ctx.actor.login, author.get("email") or _noreply(ctx.actor))
+    try:
+        written = ctx.state.put_file(repo, branch, path, data, b["message"], who, b.get("sha"))
+    except GitStoreError as error:
+        raise HttpError(error.status, str(error)) from None
+    content = render.content_entry(path, data, branch, repo, ctx.urls)
+    commit = render.git_commit(written, who, b["message"], ctx.state.clock(), repo, ctx.urls)
+    return Reply(201 if written.created else 200, {"content": content, "commit": commit})
+
+
+def _noreply(user: User) -> str:
+    return f"{user.id}+{user.login}@users.noreply.github.com"
+
+
+def get_ref(ctx: Ctx) -> Reply:
+    repo, ref = _repo(ctx), ctx.params["ref"]
+    sha = ctx.state.get_ref(repo, ref)
+    if sha is None:
+        raise not_found()
+    return Reply(200, render.git_ref(f"refs/{ref}", sha, repo, ctx.urls))
+
+
+def create_ref(ctx: Ctx) -> Reply:
+    repo, b = _repo(ctx), ctx.body
+    ref = str(b["ref"])
+    if not ref.startswith("refs/") or ref.count("/") < 2:
+        raise HttpError(422, f"{ref} is not a valid ref name.")
+    try:
+        ctx.state.create_ref(repo, ref, str(b["sha"]))
+    except GitStoreError as error:
+        raise HttpError(error.status, str(error)) from None
+    return _created(render.git_ref(ref, str(b["sha"]), repo, ctx.urls))
+
+
+def update_ref(ctx: Ctx) -> Reply:
+    repo, b, ref = _repo(ctx), ctx.body, ctx.params["ref"]
+    try:
+        ctx.state.update_ref(repo, ref, str(b["sha"]), bool(b.get("force", False)))
+    except GitStoreError as error:
+        raise HttpError(error.status, str(error)) from None
+    return Reply(200, render.git_ref(f"refs/{ref}", str(b["sha"]), repo, ctx.urls))
+
+
 def create_check_run(ctx: Ctx) -> Reply:
     repo, b, now = _repo(ctx), ctx.body, ctx.state.clock()
     status = b.get("status", "queued")
@@ -438,4 +499,8 @@ HANDLERS: dict[str, Callable[[Ctx], Reply]] = {
     "pulls/list": list_pulls,
     "pulls/create": create_pull,
     "repos/get-content": get_content,
+    "repos/create-or-update-file-contents": put_content,
+    "git/get-ref": get_ref,
+    "git/create-ref": create_ref,
+    "git/update-ref": update_ref,
 }

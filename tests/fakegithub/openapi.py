@@ -158,10 +158,13 @@ class Spec:
         return [_describe("response", e) for e in validator.iter_errors(body)]
 
 
+SPANNING = ("path", "ref")  # a file path in the contents API; a Git ref such as heads/main
+
+
 def _param_regex(m: re.Match[str]) -> str:
-    """`{path}` (a file path in the contents API) spans slashes; other parameters do not."""
+    """`{path}` and `{ref}` span slashes; other parameters do not."""
     name = m.group(1)
-    return f"(?P<{name}>.*)" if name == "path" else f"(?P<{name}>[^/]+)"
+    return f"(?P<{name}>.*)" if name in SPANNING else f"(?P<{name}>[^/]+)"
 
 
 def _specificity(template: str) -> tuple[int, ...]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from .gitstore import Written
 from .state import (
     REACTIONS,
     CheckRun,
@@ -431,3 +432,44 @@ def content_file(path: str, data: bytes, ref: str, r: Repo, urls: Urls) -> dict[
     else:
         out.update(content=_base64_lines(data), encoding="base64")
     return out
+
+
+def git_commit(
+    w: Written, author: tuple[str, str], message: str, when: datetime, r: Repo, urls: Urls
+) -> dict[str, Any]:
+    """The `commit` of a file-commit: what `PUT .../contents/{path}` made."""
+    name, email = author
+    stamp = ts(when)
+    return {
+        "sha": w.commit,
+        "node_id": f"C_{w.commit[:20]}",
+        "url": f"{urls.repo(r)}/git/commits/{w.commit}",
+        "html_url": f"{urls.web}/{r.full_name}/commit/{w.commit}",
+        "author": {"date": stamp, "name": name, "email": email},
+        "committer": {"date": stamp, "name": "GitHub", "email": "noreply@github.com"},
+        "message": message,
+        "tree": {"url": f"{urls.repo(r)}/git/trees/{w.tree}", "sha": w.tree},
+        "parents": [
+            {
+                "url": f"{urls.repo(r)}/git/commits/{w.parent}",
+                "html_url": f"{urls.web}/{r.full_name}/commit/{w.parent}",
+                "sha": w.parent,
+            }
+        ],
+        "verification": {
+            "verified": False,
+            "reason": "unsigned",
+            "signature": None,
+            "payload": None,
+            "verified_at": None,
+        },
+    }
+
+
+def git_ref(ref: str, sha: str, r: Repo, urls: Urls) -> dict[str, Any]:
+    return {
+        "ref": ref,
+        "node_id": f"REF_{hashlib.sha1(ref.encode()).hexdigest()[:16]}",
+        "url": f"{urls.repo(r)}/git/{ref}",
+        "object": {"type": "commit", "sha": sha, "url": f"{urls.repo(r)}/git/commits/{sha}"},
+    }

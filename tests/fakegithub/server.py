@@ -142,6 +142,11 @@ class FakeGitHub:
         with self.state.lock:
             return self.state.add_tree_from_git(repo, ref, git_dir, commit)
 
+    def attach_git(self, repo: str, git_dir: str | Path) -> None:
+        """Back `repo` by a bare Git repository (see `gitstore`)."""
+        with self.state.lock:
+            self.state.attach_git(repo, git_dir)
+
     def add_reaction(
         self, repo: str, comment_id: int, content: str, user: str | None = None
     ) -> Reaction:

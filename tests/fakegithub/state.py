@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from .gitstore import GitStore, GitStoreError, Written
+
 ReviewState = Literal["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"]
 REACTIONS: tuple[str, ...] = ("+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes")
 # Repository roles, weakest first; `permission` in the API is the legacy base role of each.
@@ -26,6 +28,10 @@ LEGACY_PERMISSION = {
     "admin": "admin",
 }
 SHA_RE = re.compile(r"[0-9a-f]{40}")
+
+
+def _blob_sha(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def utcnow() -> datetime:
@@ -146,6 +152,7 @@ class Repo:
     check_runs: list[CheckRun] = field(default_factory=list)
     branches: dict[str, str] = field(default_factory=dict)  # name -> head commit SHA
     files: dict[str, dict[str, bytes]] = field(default_factory=dict)  # ref -> path -> bytes
+    git: GitStore | None = None  # a bare repository holding branches and files instead
 
     @property
     def full_name(self) -> str:
@@ -364,13 +371,30 @@ class State:
     ) -> Pull:
         """Turn `issue` into a pull request from branch `head_ref` into `base_ref`."""
         issue.pull = Pull(
-            head_sha=head_sha or repo.branches[head_ref],
+            head_sha=head_sha or self.branch(repo, head_ref) or "0" * 40,
             head_ref=head_ref,
             base_ref=base_ref,
-            base_sha=repo.branches[base_ref],
+            base_sha=self.branch(repo, base_ref) or "0" * 40,
             draft=draft,
         )
+        self.sync_pull(repo, issue)
         return issue.pull
+
+    def sync_pull(self, repo: Repo, issue: Issue) -> None:
+        """A Git-backed repo's open PR follows its branches, as on GitHub: the head is the
+        branch's commit, the files the diff from the merge base with the base branch."""
+        pull = issue.pull
+        if repo.git is None or pull is None or issue.state != "open":
+            return
+        head = repo.git.ref(f"heads/{pull.head_ref}")
+        base = repo.git.ref(f"heads/{pull.base_ref}")
+        if head is None or base is None:
+            return
+        pull.head_sha, pull.base_sha = head, base
+        pull.files = [
+            PullFile(c.filename, c.status, c.additions, c.deletions, None, c.previous_filename)
+            for c in repo.git.changed(base, head)
+        ]
 
     def add_review(
         self,
@@ -474,10 +498,85 @@ class State:
             r.branches[ref] = sha
         return len(files)
 
+    def attach_git(self, repo: str, git_dir: str | Path) -> GitStore:
+        """Back `repo` by the (bare) Git repository `git_dir`: its branches, files, PR heads
+        and diffs come from Git, and commits and refs made through the API go into it."""
+        r = self.get_repo(repo)
+        r.git = GitStore(git_dir)
+        return r.git
+
+    def branch(self, repo: Repo, name: str) -> str | None:
+        """The commit SHA of branch `name`, None if there is no such branch."""
+        if repo.git is not None:
+            return repo.git.ref(f"heads/{name}")
+        return repo.branches.get(name)
+
+    def put_file(
+        self,
+        repo: Repo,
+        branch: str,
+        path: str,
+        data: bytes,
+        message: str,
+        author: tuple[str, str],
+        expected_blob: str | None,
+    ) -> Written:
+        """Commit one file on `branch` (GitHub's contents API); GitStoreError for 404/409/422."""
+        if repo.git is not None:
+            return repo.git.put_file(
+                branch, path, data, message, author, expected_blob, self.clock()
+            )
+        parent = repo.branches.get(branch)
+        files = self.tree(repo, branch) if parent else None
+        if parent is None or files is None:
+            raise GitStoreError(404, f"Branch {branch} not found")
+        current = files.get(path)
+        current_blob = _blob_sha(current) if current is not None else None
+        if current_blob is not None and expected_blob is None:
+            raise GitStoreError(422, 'Invalid request.\n\n"sha" wasn\'t supplied.')
+        if expected_blob is not None and current_blob != expected_blob:
+            raise GitStoreError(409, f"{path} does not match {expected_blob}")
+        changed = {**files, path: data}
+        commit = hashlib.sha1(f"{parent}:{path}:".encode() + data).hexdigest()
+        repo.files[commit] = changed
+        repo.files[branch] = dict(changed)
+        repo.branches[branch] = commit
+        tree = hashlib.sha1(commit.encode()).hexdigest()
+        return Written(commit, tree, parent, _blob_sha(data), current is None)
+
+    def get_ref(self, repo: Repo, ref: str) -> str | None:
+        """The commit of `ref` ("heads/NAME"); only branches are modelled."""
+        if repo.git is not None:
+            return repo.git.ref(ref)
+        kind, _, name = ref.partition("/")
+        return repo.branches.get(name) if kind == "heads" else None
+
+    def create_ref(self, repo: Repo, ref: str, sha: str) -> None:
+        """`ref` is "refs/heads/NAME"; GitStoreError(422) if it exists or `sha` is unknown."""
+        if repo.git is not None:
+            repo.git.create_ref(ref, sha)
+            return
+        name = ref.removeprefix("refs/heads/")
+        if name in repo.branches:
+            raise GitStoreError(422, "Reference already exists")
+        repo.branches[name] = sha
+
+    def update_ref(self, repo: Repo, ref: str, sha: str, force: bool) -> None:
+        """Move "heads/NAME" to `sha` (a fast forward unless `force`, checked in Git only)."""
+        if repo.git is not None:
+            repo.git.update_ref(f"refs/{ref}", sha, force)
+            return
+        name = ref.removeprefix("heads/")
+        if name not in repo.branches:
+            raise GitStoreError(422, "Reference does not exist")
+        repo.branches[name] = sha
+
     def tree(self, repo: Repo, ref: str | None = None) -> dict[str, bytes] | None:
         """The files at `ref` (a branch, a full or abbreviated SHA, refs/heads/...; default:
         the default branch), or None if the ref names nothing with files."""
         ref = (ref or repo.default_branch).removeprefix("refs/heads/")
+        if repo.git is not None:
+            return repo.git.files(ref)
         if ref in repo.files:
             return repo.files[ref]
         sha = repo.branches.get(ref)
