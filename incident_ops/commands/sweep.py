@@ -48,6 +48,23 @@ def _login(ctx: click.Context, param: click.Parameter, value: str | None) -> str
     "is: `<app-slug>[bot]` (default for such tokens: github-actions[bot], the Actions "
     "GITHUB_TOKEN). Only issues and comments by the bot count.",
 )
+@click.option(
+    "--write-back",
+    type=click.Choice(["files", "pull-request"]),
+    default="files",
+    show_default=True,
+    help="Where issue references of incidents on the default branch go: the checked-out "
+    "files (--commit commits them), or one bot pull request kept up to date. Those of an "
+    "incident whose record is an open PR's always go onto that PR's branch.",
+)
+@click.option(
+    "--repository",
+    envvar="GITHUB_REPOSITORY",
+    show_envvar=True,
+    metavar="OWNER/NAME",
+    help="The incident repository: its open incident PRs (incident/* branches or label "
+    "incident) hold live records, acted on before they merge. Without it none are read.",
+)
 @now_option
 @root_option
 def sweep(
@@ -55,6 +72,8 @@ def sweep(
     commit: bool,
     max_wait: float,
     bot_login: str | None,
+    write_back: str,
+    repository: str | None,
     now: str | None,
     root: str | None,
 ) -> int:
@@ -64,27 +83,36 @@ def sweep(
     bot escalates and records it); action issues closed or reopened on GitHub are
     recorded in the file.
 
-    Issues are found again by the reference in the incident file or by hidden markers,
-    counted only in issues and comments the bot itself wrote, so running it twice changes
-    nothing the second time. Reads GITHUB_TOKEN (required) and GITHUB_API_URL. Exit 1 if
-    any repo or write failed or --max-wait ran out, 2 on a usage or configuration error.
+    The incidents are the checked-out ones, overlaid by the live records of the open
+    incident pull requests of --repository. Issues are found again by the reference in the
+    incident file or by hidden markers, counted only in issues and comments the bot itself
+    wrote, so running it twice changes nothing the second time. Reads GITHUB_TOKEN
+    (required) and GITHUB_API_URL. Exit 1 if any repo or write failed or --max-wait ran
+    out, 2 on a usage or configuration error.
 
     \b
     Examples:
       incident-ops sweep --dry-run
       incident-ops sweep --commit
+      incident-ops sweep --repository acme/incidents --write-back pull-request
       incident-ops sweep --bot-login incident-ops-app[bot]
       incident-ops sweep --now 2026-11-20T12:00:00+01:00
     """
-    from incident_ops.github import secrets, summary
+    from incident_ops.github import pulls, secrets, summary
     from incident_ops.github.client import Client, Settings
     from incident_ops.github.run import sweep as run_sweep
     from incident_ops.output.step_summary import write_step_summary
 
+    if commit and write_back != "files":
+        raise click.UsageError("--commit commits the checked-out files: use --write-back files")
     settings = Settings.from_env(os.environ, max_wait=max_wait)
     repo, policy = load(root)
+    name = pulls.repository(repository, repo.root, {})
     client = Client(settings)
-    result = run_sweep(repo, policy, now_in(policy, now), client, dry_run, commit, bot_login)
+    result = run_sweep(
+        repo, policy, now_in(policy, now), client, dry_run, commit, bot_login,
+        repository=name, write_back_to="files" if write_back == "files" else "pull-request",
+    )  # fmt: skip
     text = summary.text(result.outcome, result.skipped, result.totals)
     click.echo(secrets.scrub(text), nl=False)
     markdown = summary.markdown(result.outcome, result.skipped, result.totals)

@@ -119,9 +119,9 @@ def edit_front_matter(abspath: str, change: Change) -> bool:
     return True
 
 
-def set_escalation_issue(abspath: str, department: str, issue_ref: str) -> bool:
-    """Record the issue of the first escalation to `department`; False if there is none
-    (or it already records that issue)."""
+def escalation_issue(department: str, issue_ref: str) -> Change:
+    """The change recording the issue of the first escalation to `department` (none when
+    there is no such escalation)."""
 
     def change(data: CommentedMap) -> None:
         for item in data.get("escalations") or ():
@@ -129,11 +129,11 @@ def set_escalation_issue(abspath: str, department: str, issue_ref: str) -> bool:
                 set_key(item, "issue", issue_ref)
                 return
 
-    return edit_front_matter(abspath, change)
+    return change
 
 
-def set_action_issue(abspath: str, action_id: str, issue_ref: str) -> bool:
-    """Record the issue of prevention action `action_id`; False if absent or already set."""
+def action_issue(action_id: str, issue_ref: str) -> Change:
+    """The change recording the issue of prevention action `action_id` (none if absent)."""
 
     def change(data: CommentedMap) -> None:
         for item in data.get("actions") or ():
@@ -141,7 +141,18 @@ def set_action_issue(abspath: str, action_id: str, issue_ref: str) -> bool:
                 set_key(item, "issue", issue_ref)
                 return
 
-    return edit_front_matter(abspath, change)
+    return change
+
+
+def set_escalation_issue(abspath: str, department: str, issue_ref: str) -> bool:
+    """Record the issue of the first escalation to `department`; False if there is none
+    (or it already records that issue)."""
+    return edit_front_matter(abspath, escalation_issue(department, issue_ref))
+
+
+def set_action_issue(abspath: str, action_id: str, issue_ref: str) -> bool:
+    """Record the issue of prevention action `action_id`; False if absent or already set."""
+    return edit_front_matter(abspath, action_issue(action_id, issue_ref))
 
 
 def set_key(

@@ -114,6 +114,45 @@ class CommentView:
     body: str
 
 
+@dataclass(frozen=True)
+class PullView:
+    """What incident-ops needs of a pull request, as GitHub answered it."""
+
+    repo: str
+    number: int
+    title: str
+    url: str  # html_url, for people
+    head_ref: str
+    head_sha: str
+    head_repo: str | None  # owner/name of the head branch's repository (None: deleted fork)
+    base_ref: str
+    labels: tuple[str, ...]
+    author: str
+    open: bool
+
+
+@dataclass(frozen=True)
+class FileView:
+    """A file at a ref: its blob SHA (the compare-and-swap of a later write) and bytes."""
+
+    path: str
+    sha: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class CommentInfo:
+    """An issue or pull-request comment, as GitHub says it is (never as an event claims)."""
+
+    id: int
+    body: str
+    author: str
+    author_id: int
+    author_type: str  # "User" or "Bot"
+    created_at: str
+    issue_url: str
+
+
 @dataclass
 class _Failure:
     message: str
@@ -189,6 +228,154 @@ class Client:
     def create_comment(self, issue: IssueView, body: str, verify: Callable[[], bool]) -> None:
         url = f"{_issue_path(issue)}/comments"
         self._request("POST", url, body={"body": body}, write=True, verify=verify)
+
+    # ---- pull requests, files and branches of the incident repository -------------------
+    def default_branch(self, repo: str) -> str:
+        _, data = self._request("GET", _repo_path(repo))
+        return str(data.get("default_branch") or "main")
+
+    def list_pulls(self, repo: str) -> list[PullView]:
+        """The open pull requests of `repo`."""
+        found = self._pages(f"{_repo_path(repo)}/pulls", {"state": "open"})
+        return [_pull(repo, item) for item in found]
+
+    def get_pull(self, repo: str, number: int) -> PullView:
+        _, data = self._request("GET", f"{_repo_path(repo)}/pulls/{number}")
+        return _pull(repo, data)
+
+    def pull_files(self, repo: str, number: int) -> list[tuple[str, str]]:
+        """(path, status) of each file the pull request changes (GitHub lists 3000 at most)."""
+        found = self._pages(f"{_repo_path(repo)}/pulls/{number}/files", {})
+        return [(str(item.get("filename") or ""), str(item.get("status") or "")) for item in found]
+
+    def get_file(self, repo: str, path: str, ref: str) -> FileView | None:
+        """The file at `ref`, None when it does not exist there."""
+        import base64
+        import binascii
+
+        url = f"{_repo_path(repo)}/contents/{quote(path, safe='/')}"
+        try:
+            _, data = self._request("GET", url, {"ref": ref})
+        except OutOfTime:
+            raise
+        except ApiError as error:
+            if error.status == 404:
+                return None
+            raise
+        if not isinstance(data, dict) or data.get("type") != "file":
+            return None
+        if data.get("encoding") != "base64":  # over 1 MB: GitHub sends no content
+            raise ApiError(f"{path} at {ref[:12]}: too large to read through the API")
+        try:
+            raw = base64.b64decode(str(data.get("content") or ""))
+        except (binascii.Error, ValueError):
+            raise ApiError(f"{path} at {ref[:12]}: content is not base64") from None
+        return FileView(path, str(data.get("sha") or ""), raw)
+
+    def put_file(
+        self, repo: str, path: str, branch: str, data: bytes, message: str, sha: str | None
+    ) -> str:
+        """Commit `data` at `path` on `branch`; `sha` is the blob it must replace (None: the
+        file must be new), so a file changed meanwhile fails with 409. Returns the commit."""
+        import base64
+
+        url = f"{_repo_path(repo)}/contents/{quote(path, safe='/')}"
+        body: dict[str, Any] = {
+            "message": message,
+            "content": base64.b64encode(data).decode(),
+            "branch": branch,
+        }
+        if sha is not None:
+            body["sha"] = sha
+        wanted = _blob_sha(data)
+
+        def verify() -> dict[str, Any] | None:  # did an ambiguous write land?
+            found = self.get_file(repo, path, branch)
+            return {"commit": {"sha": ""}} if found is not None and found.sha == wanted else None
+
+        _, answer = self._request("PUT", url, body=body, write=True, verify=verify)
+        commit = answer.get("commit") if isinstance(answer, dict) else None
+        return str(commit.get("sha") or "") if isinstance(commit, dict) else ""
+
+    def branch_head(self, repo: str, branch: str) -> str | None:
+        """The commit `branch` points at, None when there is no such branch."""
+        try:
+            _, data = self._request("GET", f"{_repo_path(repo)}/git/ref/heads/{quote(branch)}")
+        except OutOfTime:
+            raise
+        except ApiError as error:
+            if error.status == 404:
+                return None
+            raise
+        target = data.get("object") if isinstance(data, dict) else None
+        return str(target.get("sha") or "") or None if isinstance(target, dict) else None
+
+    def create_branch(self, repo: str, branch: str, sha: str) -> None:
+        body = {"ref": f"refs/heads/{branch}", "sha": sha}
+
+        def verify() -> bool:
+            return self.branch_head(repo, branch) == sha
+
+        self._request("POST", f"{_repo_path(repo)}/git/refs", body=body, write=True,
+                      verify=verify)  # fmt: skip
+
+    def move_branch(self, repo: str, branch: str, sha: str, force: bool = False) -> None:
+        url = f"{_repo_path(repo)}/git/refs/heads/{quote(branch)}"
+        self._request("PATCH", url, body={"sha": sha, "force": force}, write=True)
+
+    def create_pull(self, repo: str, title: str, head: str, base: str, body: str) -> PullView:
+        fields = {"title": title, "head": head, "base": base, "body": body}
+
+        def verify() -> PullView | None:
+            return next((p for p in self.list_pulls(repo) if p.head_ref == head), None)
+
+        _, data = self._request("POST", f"{_repo_path(repo)}/pulls", body=fields, write=True,
+                                verify=verify)  # fmt: skip
+        return data if isinstance(data, PullView) else _pull(repo, data)
+
+    def add_labels(self, repo: str, number: int, labels: list[str]) -> None:
+        url = f"{_repo_path(repo)}/issues/{number}/labels"
+        self._request("POST", url, body={"labels": labels}, write=True)  # safe to re-send
+
+    def comment_on(self, repo: str, number: int, body: str) -> None:
+        """Post a comment on issue or pull request `number` (not re-sent when in doubt)."""
+        url = f"{_repo_path(repo)}/issues/{number}/comments"
+
+        def verify() -> bool:
+            found = self._pages(url, {})
+            return any(str(item.get("body") or "") == body for item in found)
+
+        self._request("POST", url, body={"body": body}, write=True, verify=verify)
+
+    def get_comment(self, repo: str, comment_id: int) -> CommentInfo:
+        _, data = self._request("GET", f"{_repo_path(repo)}/issues/comments/{comment_id}")
+        user = _obj(data, "user")
+        return CommentInfo(
+            id=int(data["id"]),
+            body=str(data.get("body") or ""),
+            author=str(user.get("login") or ""),
+            author_id=int(user.get("id") or 0),
+            author_type=str(user.get("type") or ""),
+            created_at=str(data.get("created_at") or ""),
+            issue_url=str(data.get("issue_url") or ""),
+        )
+
+    def permission(self, repo: str, login: str) -> str:
+        """`login`'s role on `repo` (admin, maintain, write, triage, read or none)."""
+        url = f"{_repo_path(repo)}/collaborators/{quote(login)}/permission"
+        try:
+            _, data = self._request("GET", url)
+        except OutOfTime:
+            raise
+        except ApiError as error:
+            if error.status == 404:
+                return "none"
+            raise
+        return str(data.get("role_name") or data.get("permission") or "none")
+
+    def react(self, repo: str, comment_id: int, content: str) -> None:
+        url = f"{_repo_path(repo)}/issues/comments/{comment_id}/reactions"
+        self._request("POST", url, body={"content": content}, write=True)  # one per user
 
     # ---- machinery -----------------------------------------------------------------------
     def _request(
@@ -338,6 +525,38 @@ def _issue_path(issue: IssueView) -> str:
 
 def _login(user: Any) -> str:
     return str(user.get("login") or "") if isinstance(user, dict) else ""
+
+
+def _obj(data: Any, key: str) -> dict[str, Any]:
+    """`data[key]` when both are JSON objects, else {}."""
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def _blob_sha(data: bytes) -> str:
+    """Git's blob id of `data` (what GitHub's contents API calls `sha`)."""
+    import hashlib
+
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _pull(repo: str, data: dict[str, Any]) -> PullView:
+    head, base = _obj(data, "head"), _obj(data, "base")
+    head_repo = _obj(head, "repo")
+    found = data.get("labels") or []
+    return PullView(
+        repo=repo,
+        number=int(data["number"]),
+        title=str(data.get("title") or ""),
+        url=str(data.get("html_url") or ""),
+        head_ref=str(head.get("ref") or ""),
+        head_sha=str(head.get("sha") or ""),
+        head_repo=str(head_repo.get("full_name") or "") or None,
+        base_ref=str(base.get("ref") or ""),
+        labels=tuple(str(lb.get("name") or "") for lb in found if isinstance(lb, dict)),
+        author=_login(data.get("user")),
+        open=data.get("state") == "open",
+    )
 
 
 def _view(repo: str, data: dict[str, Any]) -> IssueView:

@@ -1,50 +1,64 @@
-"""Write issue references back into incident files, and optionally commit them."""
+"""What the sweep writes back into incident files, as front-matter changes per file.
+
+`edits` turns a sweep's `Outcome` into changes per incident file — first the edits the
+sweep made (`Outcome.edits`: the escalations it recorded, action states closed or reopened
+on GitHub), then the issue references (`Outcome.refs`); `apply` makes them on a text with
+`edit.frontmatter` (only the changed lines differ). Where the texts are written — the
+checked-out files, an open incident PR's branch, the bot's pull request — is `writeback`'s
+business.
+"""
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Any
 
 from incident_ops.github.plan import AddEscalation, Edit, Record, SetAction
-from incident_ops.workspace import git
+from incident_ops.github.sweep import Outcome
 
 if TYPE_CHECKING:
-    from ruamel.yaml.comments import CommentedMap
+    from incident_ops.edit.frontmatter import Change
 
 COMMIT_MESSAGE = "incident-ops sweep: record issue references"
 
 
-def record(
-    root: str, refs: list[tuple[Record, str]], edits: list[Edit] | None = None
-) -> tuple[int, list[str]]:
-    """Apply the sweep's `edits` (escalations it made, action states synced from GitHub),
-    then set `escalations[].issue` / `actions[].issue`; (changes written, files changed)."""
-    from incident_ops.edit.frontmatter import set_action_issue, set_escalation_issue
-
-    written = 0
-    changed: list[str] = []
-    for path, done in [(e.path, _apply(os.path.join(root, e.path), e)) for e in edits or ()]:
-        written += done
-        if done and path not in changed:
-            changed.append(path)
-    for rec, ref in refs:
-        abspath = os.path.join(root, rec.path)
-        if rec.kind == "department":
-            done = set_escalation_issue(abspath, rec.key, ref)
-        else:
-            done = set_action_issue(abspath, rec.key, ref)
-        written += done
-        if done and rec.path not in changed:
-            changed.append(rec.path)
-    return written, changed
+def edits(outcome: Outcome) -> dict[str, list[Change]]:
+    """The front-matter changes a sweep asks for, by file, in the order they apply."""
+    found: dict[str, list[Change]] = {}
+    for edit in outcome.edits:
+        found.setdefault(edit.path, []).append(_sweep_edit(edit))
+    for rec, ref in outcome.refs:
+        found.setdefault(rec.path, []).append(_issue_reference(rec, ref))
+    return found
 
 
-def _apply(abspath: str, edit: Edit) -> bool:
-    """One front-matter edit; idempotent (an escalation is added only while the file has
+def apply(text: str, changes: list[Change], path: str) -> tuple[str, int]:
+    """`text` with each change made; how many of them changed something."""
+    from incident_ops.edit.frontmatter import edit_text
+
+    made = 0
+    for change in changes:
+        new = edit_text(text, change, path)
+        made += new != text
+        text = new
+    return text, made
+
+
+def _issue_reference(rec: Record, ref: str) -> Change:
+    """`escalations[].issue` (of the first escalation to the department) or
+    `actions[].issue`; nothing when the entry is absent."""
+    from incident_ops.edit.frontmatter import action_issue, escalation_issue
+
+    if rec.kind == "department":
+        return escalation_issue(rec.key, ref)
+    return action_issue(rec.key, ref)
+
+
+def _sweep_edit(edit: Edit) -> Change:
+    """One edit the sweep made; idempotent (an escalation is added only while the file has
     none for its department)."""
-    from incident_ops.edit.frontmatter import append_item, edit_front_matter, instant, set_key
+    from incident_ops.edit.frontmatter import append_item, instant, set_key
 
-    def escalate(data: CommentedMap) -> None:
+    def escalate(data: Any) -> None:
         assert isinstance(edit, AddEscalation)
         entries = data.get("escalations") or ()
         if any(isinstance(e, dict) and e.get("department") == edit.department for e in entries):
@@ -52,7 +66,7 @@ def _apply(abspath: str, edit: Edit) -> bool:
         entry = {"department": edit.department, "at": instant(edit.at), "by": edit.by}
         append_item(data, "escalations", entry)
 
-    def status(data: CommentedMap) -> None:
+    def status(data: Any) -> None:
         assert isinstance(edit, SetAction)
         for item in data.get("actions") or ():
             if isinstance(item, dict) and str(item.get("id")) == edit.action:
@@ -70,9 +84,4 @@ def _apply(abspath: str, edit: Edit) -> bool:
         else:
             item.insert(list(item).index("issue"), key, value)
 
-    return edit_front_matter(abspath, escalate if isinstance(edit, AddEscalation) else status)
-
-
-def commit(root: str, paths: list[str]) -> str:
-    """Commit exactly these files (the incident repo may sit below the Git top level)."""
-    return git.commit(root, [os.path.join(root, path) for path in paths], COMMIT_MESSAGE)
+    return escalate if isinstance(edit, AddEscalation) else status

@@ -13,11 +13,13 @@ COLUMNS = tuple(f.name for f in fields(Tally))
 class Totals:
     calls: int
     writes: int
-    recorded: int  # changes written into incident files (references, escalations, …)
+    recorded: int  # issue references written into incident files
     files: int
     committed: bool
     dry_run: bool
     bot: str | None = None  # whose issues and comments count
+    recorded_where: tuple[str, ...] = ()  # where the references went (files, PR branches)
+    live: int = 0  # incidents whose live record is an open pull request's
 
 
 def text(outcome: Outcome, skipped: list[str], totals: Totals) -> str:
@@ -47,13 +49,9 @@ def markdown(outcome: Outcome, skipped: list[str], totals: Totals) -> str:
 
 
 def _footer(totals: Totals) -> list[str]:
-    lines = []
-    if totals.recorded:
-        how = " and committed them" if totals.committed else ""
-        lines.append(
-            f"recorded {totals.recorded} change(s) (issue references, escalations, action "
-            f"states) in {totals.files} file(s){how}"
-        )
+    lines = list(totals.recorded_where)
+    if totals.live:
+        lines.append(f"incidents read from open pull requests: {totals.live}")
     if totals.bot:
         lines.append(f"bot login: {totals.bot}")
     verb = "would write" if totals.dry_run else "writes"

@@ -259,13 +259,13 @@ def pull(i: Issue, r: Repo, urls: Urls, simple: bool = False) -> dict[str, Any]:
     url = f"{urls.repo(r)}/pulls/{i.number}"
     html = base["html_url"]
 
-    def ref(name: str, sha: str) -> dict[str, Any]:
+    def ref(name: str, sha: str, where: Repo = r) -> dict[str, Any]:
         return {
-            "label": f"{r.owner.login}:{name}",
+            "label": f"{where.owner.login}:{name}",
             "ref": name,
             "sha": sha,
-            "user": user(r.owner, urls),
-            "repo": repo(r, urls),
+            "user": user(where.owner, urls),
+            "repo": repo(where, urls),
         }
 
     adds = sum(f.additions for f in p.files)
@@ -299,7 +299,7 @@ def pull(i: Issue, r: Repo, urls: Urls, simple: bool = False) -> dict[str, Any]:
         merge_commit_sha=None,
         requested_reviewers=[],
         requested_teams=[],
-        head=ref(p.head_ref, p.head_sha),
+        head=ref(p.head_ref, p.head_sha, p.head_repo or r),
         base=ref(p.base_ref, p.base_sha),
         _links={k: {"href": v} for k, v in links.items()},
         author_association="CONTRIBUTOR",

@@ -103,6 +103,7 @@ class Pull:
     reviews: list[Review] = field(default_factory=list)
     merged: bool = False
     draft: bool = False
+    head_repo: Repo | None = None  # a fork; None: the branch is in the repository itself
 
 
 @dataclass
@@ -334,10 +335,12 @@ class State:
         draft: bool = False,
         state: str = "open",
         labels: Iterable[str] = (),
+        head_repo: str | None = None,
     ) -> Issue:
         """A pull request as seeded data (no validation; `POST .../pulls` validates).
 
-        Its head and base branches are created if missing (the head at `head_sha`).
+        Its head and base branches are created if missing (the head at `head_sha`);
+        `head_repo` names a fork (seeded with add_repo) whose branch it comes from.
         """
         r = self.get_repo(repo)
         issue = self.add_issue(
@@ -347,6 +350,9 @@ class State:
         if base_ref not in r.branches:
             self.add_branch(repo, base_ref)
         self.make_pull(r, issue, head_ref, base_ref, head_sha=head_sha, draft=draft)
+        assert issue.pull is not None
+        if head_repo is not None:
+            issue.pull.head_repo = self.get_repo(head_repo)
         if state == "closed":
             self.set_issue_state(issue, "closed", by=issue.user)
         for f in files:
@@ -384,7 +390,7 @@ class State:
         """A Git-backed repo's open PR follows its branches, as on GitHub: the head is the
         branch's commit, the files the diff from the merge base with the base branch."""
         pull = issue.pull
-        if repo.git is None or pull is None or issue.state != "open":
+        if repo.git is None or pull is None or issue.state != "open" or pull.head_repo:
             return
         head = repo.git.ref(f"heads/{pull.head_ref}")
         base = repo.git.ref(f"heads/{pull.base_ref}")
