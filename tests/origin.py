@@ -4,20 +4,19 @@ the code under test commits through the API can be fetched with Git again."""
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests import helpers
 from tests.fakegithub import FakeGitHub
 from tests.helpers import SPEC_POLICY, RepoFactory
 
 INCIDENTS = "acme/incidents"
-IDENTITY = ["-c", "user.name=Test", "-c", "user.email=test@example.com"]
 
 
-def git(cwd: Path, *args: str) -> str:
-    cmd = ["git", *IDENTITY, *args]
-    return subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
+def git(cwd: Path, *args: str, author: str = "Test") -> str:
+    """`tests.helpers.git`, its output without the trailing newline."""
+    return helpers.git(cwd, *args, author=author).strip()
 
 
 @dataclass

@@ -3,7 +3,6 @@ through the contents and Git refs APIs (with GitHub's compare-and-swap), via PyG
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,11 +11,7 @@ from github import GithubException, InputGitAuthor
 from tests.fakegithub import FakeGitHub
 from tests.fakegithub.render import blob_sha
 from tests.github.test_fakegithub import REPO, client
-
-
-def git(cwd: Path, *args: str) -> str:
-    cmd = ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", *args]
-    return subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
+from tests.origin import git
 
 
 @pytest.fixture
