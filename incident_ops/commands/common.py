@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from incident_ops.domain.instants import parse_instant
 from incident_ops.policy.load import Policy, load_policy
 from incident_ops.workspace.config import Repo, open_repo
+
+if TYPE_CHECKING:
+    from incident_ops.github.pulls import OpenPullRecords
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -84,6 +88,34 @@ def period(
             f"--since {first} is after --until {last}", param_hint="--since/--until"
         )
     return first, last
+
+
+def open_prs_option(func: F) -> F:
+    """`--include-open-prs`: the open incident pull requests' versions count too."""
+    return click.option(
+        "--include-open-prs",
+        is_flag=True,
+        help="Also read the incidents of the open incident pull requests (incident/* "
+        "branches or label incident), whose version counts until they merge. Needs "
+        "GITHUB_TOKEN and GITHUB_REPOSITORY (or an origin on GitHub).",
+    )(func)
+
+
+@contextmanager
+def open_prs(repo: Repo, include: bool) -> Iterator[OpenPullRecords | None]:
+    """The open incident PRs' records when `include`, else None; their notes go to
+    stderr when the report is done."""
+    if not include:
+        yield None
+        return
+    import os
+
+    from incident_ops.github.pulls import open_pull_records
+
+    with open_pull_records(repo, os.environ) as live:
+        yield live
+        for note in live.notes:
+            click.echo(f"incident-ops: {note}", err=True)
 
 
 def policy_option(func: F) -> F:

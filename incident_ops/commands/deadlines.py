@@ -15,12 +15,20 @@ from incident_ops.commands.common import (
     load,
     now_in,
     now_option,
+    open_prs,
+    open_prs_option,
     policy_option,
     root_option,
 )
 from incident_ops.output.jsontext import dumps
 from incident_ops.output.safe import printable
-from incident_ops.reporting.deadlines import collect, render_text, targets
+from incident_ops.reporting.deadlines import (
+    collect,
+    collect_records,
+    render_text,
+    select,
+    targets,
+)
 from incident_ops.reporting.timeline import Timeline, mode
 from incident_ops.workspace.workspace import Workspace
 
@@ -31,10 +39,16 @@ from incident_ops.workspace.workspace import Workspace
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @policy_option
+@open_prs_option
 @now_option
 @root_option
 def deadlines(
-    references: tuple[str, ...], fmt: str, policy_mode: str, now: str | None, root: str | None
+    references: tuple[str, ...],
+    fmt: str,
+    policy_mode: str,
+    include_open_prs: bool,
+    now: str | None,
+    root: str | None,
 ) -> int:
     """Show every deadline (acknowledge, mitigate, escalate, updates, rca, actions) and its state,
     of every incident or of the incidents named by id, file or folder.
@@ -50,12 +64,19 @@ def deadlines(
       incident-ops deadlines
       incident-ops deadlines INC-2026-0042 --now 2026-11-20T12:00:00+01:00
       incident-ops deadlines --format json --now 2026-11-20T12:00:00+01:00
+      incident-ops deadlines --include-open-prs
     """
     repo, policy = load(root)
     instant = now_in(policy, now)
     timeline = Timeline.of(repo, policy, mode(policy_mode))
     workspace = Workspace(repo)
-    report, problems = collect(workspace, timeline, instant, targets(workspace, references))
+    with open_prs(repo, include_open_prs) as live:
+        if live is None:
+            report, problems = collect(workspace, timeline, instant, targets(workspace, references))
+        else:
+            loaded = workspace.load()
+            records = select(live.overlay(loaded.records + loaded.skipped), references, repo.root)
+            report, problems = collect_records(records, timeline, instant)
     for problem in problems:
         click.echo(printable(problem), err=True)
     graded = timeline.describe(Counter(item.policy_commit for item in report))

@@ -11,6 +11,8 @@ from incident_ops.commands.common import (
     load,
     now_in,
     now_option,
+    open_prs,
+    open_prs_option,
     period,
     period_options,
     policy_option,
@@ -26,6 +28,7 @@ from incident_ops.commands.common import (
     help="Write the report to FILE (atomically) instead of stdout.",
 )  # fmt: skip
 @policy_option
+@open_prs_option
 @now_option
 @root_option
 def report(
@@ -34,6 +37,7 @@ def report(
     fmt: str,
     output: str | None,
     policy_mode: str,
+    include_open_prs: bool,
     now: str | None,
     root: str | None,
 ) -> int:
@@ -45,6 +49,7 @@ def report(
     Examples:
       incident-ops report --since 2026-11-01 --until 2026-11-30 --output november.md
       incident-ops report --now 2026-11-20T12:00:00+01:00
+      incident-ops report --include-open-prs
     """
     from incident_ops.reporting.load import load_entries
     from incident_ops.reporting.management import render_report
@@ -54,7 +59,9 @@ def report(
     repo, policy = load(root)
     instant = now_in(policy, now)
     first, last = period(since, until, instant.astimezone(policy.calendar().tz))
-    loaded = load_entries(repo, policy, instant, Timeline.of(repo, policy, mode(policy_mode)))
+    timeline = Timeline.of(repo, policy, mode(policy_mode))
+    with open_prs(repo, include_open_prs) as live:
+        loaded = load_entries(repo, policy, instant, timeline, live.overlay if live else None)
     from incident_ops.output.safe import printable
 
     text = printable(render_report(loaded, policy, instant, first, last))

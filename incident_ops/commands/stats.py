@@ -12,6 +12,8 @@ from incident_ops.commands.common import (
     load,
     now_in,
     now_option,
+    open_prs,
+    open_prs_option,
     period,
     period_options,
     policy_option,
@@ -25,6 +27,7 @@ from incident_ops.commands.common import (
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @policy_option
+@open_prs_option
 @now_option
 @root_option
 def stats(
@@ -32,6 +35,7 @@ def stats(
     until: datetime | None,
     fmt: str,
     policy_mode: str,
+    include_open_prs: bool,
     now: str | None,
     root: str | None,
 ) -> int:
@@ -47,6 +51,7 @@ def stats(
     Examples:
       incident-ops stats --since 2026-10-01 --until 2026-12-31
       incident-ops stats --format json --now 2026-11-20T12:00:00+01:00
+      incident-ops stats --include-open-prs
     """
     from incident_ops.reporting.load import load_entries
     from incident_ops.reporting.metrics import stats as compute
@@ -55,7 +60,9 @@ def stats(
     repo, policy = load(root)
     instant = now_in(policy, now)
     first, last = period(since, until, instant.astimezone(policy.calendar().tz))
-    loaded = load_entries(repo, policy, instant, Timeline.of(repo, policy, mode(policy_mode)))
+    timeline = Timeline.of(repo, policy, mode(policy_mode))
+    with open_prs(repo, include_open_prs) as live:
+        loaded = load_entries(repo, policy, instant, timeline, live.overlay if live else None)
     from incident_ops.output.safe import printable
 
     for path in loaded.skipped:

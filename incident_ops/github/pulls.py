@@ -215,3 +215,47 @@ def before_merge(incident: Incident, merged: Incident | None) -> tuple[Incident,
         update |= {"status": "resolved", "closed_at": None}
         held.append("closing counts once the PR is approved and merged (resolved until then)")
     return (incident.model_copy(update=update) if update else incident), held
+
+
+@dataclass
+class OpenPullRecords:
+    """The open incident PRs' records for a report, and what to tell about them."""
+
+    pairs: list[tuple[LiveFile, Record]]
+    notes: list[str] = field(default_factory=list)
+
+    def overlay(self, records: list[Record]) -> list[Record]:
+        """`records` with the open PRs' versions in place (see `overlay`)."""
+        overlaid = overlay(records, self.pairs)
+        self.notes += [f"open pull request {note}" for note in overlaid.notes]
+        return overlaid.records
+
+
+@contextmanager
+def open_pull_records(repo: Repo, environ: Mapping[str, str]) -> Iterator[OpenPullRecords]:
+    """Read the open incident PRs for `--include-open-prs`: a token and the repository are
+    required (ConfigError saying which to set), a failing read is an error (exit 2)."""
+    from incident_ops.errors import IncidentOpsError
+    from incident_ops.github import secrets
+    from incident_ops.github.client import Settings
+
+    if not secrets.token(environ):
+        raise ConfigError(
+            "--include-open-prs reads the open incident pull requests on GitHub: set "
+            "GITHUB_TOKEN to a token that may read the incident repository's pull requests"
+        )
+    name = repository(None, repo.root, environ, from_origin=True)
+    if name is None:
+        raise ConfigError(
+            "--include-open-prs: set GITHUB_REPOSITORY=owner/name (the incident repository "
+            "on GitHub; an `origin` on GitHub is used when it is not set)"
+        )
+    client = Client(Settings.from_env(environ))
+    try:
+        live = read_open_pulls(client, name, repo)
+    except ApiError as error:
+        raise IncidentOpsError(
+            f"--include-open-prs: cannot read the open pull requests of {name}: {error}"
+        ) from None
+    with records_of(live) as pairs:
+        yield OpenPullRecords(pairs, [f"open pull request {name}{p}" for p in live.problems])

@@ -77,22 +77,57 @@ def targets(workspace: Workspace, references: tuple[str, ...]) -> tuple[str, ...
     return tuple(dict.fromkeys(found))
 
 
+def select(records: list[Record], references: tuple[str, ...], repo_root: str) -> list[Record]:
+    """The records `targets` would name — by id, or by file or folder — among records
+    already read (open pull requests' versions included); all when none are named."""
+    if not references:
+        return records
+    chosen: list[Record] = []
+    for reference in references:
+        if os.path.exists(reference) or not _ID.fullmatch(reference):
+            rel = os.path.relpath(os.path.abspath(reference), repo_root).replace(os.sep, "/")
+            hits = [r for r in records if r.path == rel or r.path.startswith(rel.rstrip("/") + "/")]
+            if not hits and not os.path.exists(reference):
+                raise ConfigError(f"{reference}: no such file or directory")
+        else:
+            hits = [r for r in records if r.id == reference]
+            if not hits:
+                raise ConfigError(f"{reference}: no such incident (nor in an open pull request)")
+        chosen += [r for r in hits if r not in chosen]
+    return chosen
+
+
+def of_record(record: Record, timeline: Timeline, now: datetime) -> IncidentDeadlines | list[str]:
+    """One record's deadlines, graded by the policy `timeline` gives it, or the
+    `path:line: message` lines of a file that does not parse."""
+    if record.incident is None:
+        return record.problem_lines()
+    policy, sha = timeline.policy_for(record.incident.detected_at)
+    found = list(record.deadlines(policy, now))
+    return IncidentDeadlines(record.incident, record.path, found, sha)
+
+
 def collect(
     workspace: Workspace, timeline: Timeline, now: datetime, paths: tuple[str, ...] = ()
 ) -> tuple[list[IncidentDeadlines], list[str]]:
     """Deadlines of every file that parses, each graded by the policy `timeline` gives it,
     and `path:line: message` for those that do not parse."""
+    return _split(workspace.map(lambda record: of_record(record, timeline, now), paths))
 
-    def one(record: Record) -> IncidentDeadlines | list[str]:
-        if record.incident is None:
-            return record.problem_lines()
-        policy, sha = timeline.policy_for(record.incident.detected_at)
-        found = list(record.deadlines(policy, now))
-        return IncidentDeadlines(record.incident, record.path, found, sha)
 
+def collect_records(
+    records: list[Record], timeline: Timeline, now: datetime
+) -> tuple[list[IncidentDeadlines], list[str]]:
+    """`collect` for records already read (e.g. overlaid by open pull requests)."""
+    return _split([of_record(record, timeline, now) for record in records])
+
+
+def _split(
+    items: list[IncidentDeadlines | list[str]],
+) -> tuple[list[IncidentDeadlines], list[str]]:
     found: list[IncidentDeadlines] = []
     problems: list[str] = []
-    for item in workspace.map(one, paths):
+    for item in items:
         if isinstance(item, list):
             problems += item
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,13 +36,20 @@ class Loaded:
 
 
 def load_entries(
-    repo: Repo, policy: Policy, now: datetime, timeline: Timeline | None = None
+    repo: Repo,
+    policy: Policy,
+    now: datetime,
+    timeline: Timeline | None = None,
+    overlay: Callable[[list[Record]], list[Record]] | None = None,
 ) -> Loaded:
     """Parse every incident file (files with schema or syntax problems are skipped) and
     compute each one's deadlines under the policy `timeline` gives it (default: the
-    policies in effect when it was detected)."""
+    policies in effect when it was detected). `overlay` may replace and add records before
+    that (`--include-open-prs`: the open incident pull requests' versions)."""
     timeline = timeline or Timeline.of(repo, policy)
     loaded = Workspace(repo).load()
+    if overlay is not None:
+        loaded.records = [r for r in overlay(loaded.records) if r.incident is not None]
     used: Counter[str | None] = Counter()
     for record in loaded.records:
         graded_by, sha = timeline.policy_for(record.model.detected_at)
