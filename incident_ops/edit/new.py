@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -47,15 +47,17 @@ def slugify(title: str, limit: int = 48) -> str:
     return slug or "incident"
 
 
-def next_number(repo: Repo, year: int) -> int:
-    """One more than the highest number used for this year's ids (in any folder)."""
+def next_number(repo: Repo, year: int, taken: Iterable[str] = ()) -> int:
+    """One more than the highest number used for this year's ids (in any folder), and in
+    `taken` (ids, or file names starting with one: those on other branches)."""
     pattern = re.compile(rf"^{re.escape(repo.config.id_prefix)}-{year}-([0-9]{{4,}})")
     used = [0]
-    if os.path.isdir(repo.incidents_dir):
-        for path in incident_files(repo.incidents_dir):
-            match = pattern.match(os.path.basename(path))
-            if match:
-                used.append(int(match.group(1)))
+    names = [os.path.basename(path) for path in incident_files(repo.incidents_dir)
+             ] if os.path.isdir(repo.incidents_dir) else []  # fmt: skip
+    for name in [*names, *taken]:
+        match = pattern.match(name)
+        if match:
+            used.append(int(match.group(1)))
     return max(used) + 1
 
 
@@ -118,6 +120,65 @@ def create(
     return open_incident(repo, policy, title, severity, category, detected, source, reporter).path
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A new incident, checked, ready to be written under the id it gets."""
+
+    title: str
+    severity: str
+    category: str
+    detected: datetime
+    services: tuple[str, ...]
+    customers: tuple[str, ...]
+    extra: tuple[tuple[str, str], ...]  # source, reporter, commander ("" when unknown)
+
+    def text(self, incident_id: str) -> str:
+        return render(incident_id, self.title, self.severity, self.category, self.detected,
+                      self.services, self.customers, **dict(self.extra))  # fmt: skip
+
+    def filename(self, incident_id: str) -> str:
+        return f"{incident_id}-{slugify(self.title)}.md"
+
+
+def draft(
+    policy: Policy,
+    title: str,
+    severity: str,
+    category: str,
+    detected: datetime,
+    source: str | None = None,
+    reporter: str | None = None,
+    *,
+    commander: str | None = None,
+    services: Sequence[str] = (),
+    customers: Sequence[str] = (),
+    now: datetime | None = None,
+) -> Draft:
+    """Check what a new incident says against the policy (ConfigError saying what is
+    wrong) before any id is taken."""
+    model = policy.model
+    if severity not in model.severities:
+        raise ConfigError(f"unknown severity {severity!r} (known: {', '.join(model.severities)})")
+    if category not in model.categories:
+        raise ConfigError(f"unknown category {category!r} (known: {', '.join(model.categories)})")
+    if not title.strip():
+        raise ConfigError("--title must not be empty")
+    if source is not None and source not in SOURCES:
+        raise ConfigError(f"unknown source {source!r} (known: {', '.join(SOURCES)})")
+    clock = now if now is not None else datetime.now(detected.tzinfo)
+    detected = not_in_future(detected, clock, "--detected-at")
+    extra = {
+        "source": source or "",
+        "reporter": reporter or "",
+        "commander": login(commander, "--commander") if commander else "",
+    }
+    return Draft(
+        title.strip(), severity, category, detected,
+        tuple(names(services, "--services")), tuple(names(customers, "--customers")),
+        tuple(extra.items()),
+    )  # fmt: skip
+
+
 def open_incident(
     repo: Repo,
     policy: Policy,
@@ -143,31 +204,14 @@ def open_incident(
     """
     from incident_ops.edit.transaction import transaction
 
-    model = policy.model
-    if severity not in model.severities:
-        raise ConfigError(f"unknown severity {severity!r} (known: {', '.join(model.severities)})")
-    if category not in model.categories:
-        raise ConfigError(f"unknown category {category!r} (known: {', '.join(model.categories)})")
-    if not title.strip():
-        raise ConfigError("--title must not be empty")
-    if source is not None and source not in SOURCES:
-        raise ConfigError(f"unknown source {source!r} (known: {', '.join(SOURCES)})")
-    clock = now if now is not None else datetime.now(detected.tzinfo)
-    detected = not_in_future(detected, clock, "--detected-at")
-    extra = {
-        "source": source or "",
-        "reporter": reporter or "",
-        "commander": login(commander, "--commander") if commander else "",
-    }
-    services = names(services, "--services")
-    customers = names(customers, "--customers")
-    year = detected.year
+    new = draft(policy, title, severity, category, detected, source, reporter,
+                commander=commander, services=services, customers=customers, now=now)  # fmt: skip
+    year = new.detected.year
     folder = os.path.join(repo.incidents_dir, str(year))
     with transaction(repo, commit) as tx:
         incident_id = f"{repo.config.id_prefix}-{year}-{next_number(repo, year):04d}"
-        path = os.path.join(folder, f"{incident_id}-{slugify(title)}.md")
-        text = render(incident_id, title.strip(), severity, category, detected,
-                      services, customers, **extra)  # fmt: skip
+        path = os.path.join(folder, new.filename(incident_id))
+        text = new.text(incident_id)
         tx.message = f"incident({incident_id}): opened"
         try:
             os.makedirs(folder, exist_ok=True)

@@ -129,6 +129,7 @@ class PullView:
     labels: tuple[str, ...]
     author: str
     open: bool
+    body: str = ""
 
 
 @dataclass(frozen=True)
@@ -347,6 +348,11 @@ class Client:
 
         self._request("POST", url, body={"body": body}, write=True, verify=verify)
 
+    def get_issue(self, repo: str, number: int) -> tuple[IssueView, bool]:
+        """Issue `number` and whether it is a pull request."""
+        _, data = self._request("GET", f"{_repo_path(repo)}/issues/{number}")
+        return _view(repo, data), "pull_request" in data
+
     def get_comment(self, repo: str, comment_id: int) -> CommentInfo:
         _, data = self._request("GET", f"{_repo_path(repo)}/issues/comments/{comment_id}")
         user = _obj(data, "user")
@@ -556,6 +562,7 @@ def _pull(repo: str, data: dict[str, Any]) -> PullView:
         labels=tuple(str(lb.get("name") or "") for lb in found if isinstance(lb, dict)),
         author=_login(data.get("user")),
         open=data.get("state") == "open",
+        body=str(data.get("body") or ""),
     )
 
 

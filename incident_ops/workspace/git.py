@@ -188,3 +188,79 @@ def commit(root: str, paths: Sequence[str], message: str, coauthors: Sequence[st
             succeeds(root, "rm", "--cached", "--quiet", "--", *new)
         raise IncidentOpsError(f"--commit failed: {error}") from None
     return run(root, "rev-parse", "HEAD").strip()
+
+
+# ---- branches on a remote (`new --pr`, the comment command) -------------------------------
+def remote_default_branch(root: str, remote: str = "origin") -> str:
+    """The branch the remote's HEAD names (its default branch)."""
+    out = run(root, "ls-remote", "--symref", remote, "HEAD")
+    for line in out.splitlines():
+        if line.startswith("ref: refs/heads/") and line.endswith("\tHEAD"):
+            return line[len("ref: refs/heads/") : -len("\tHEAD")]
+    raise IncidentOpsError(f"git ls-remote: {remote} names no default branch")
+
+
+def remote_branches(root: str, remote: str, pattern: str) -> dict[str, str]:
+    """{branch: commit} of the remote's branches matching `pattern` (e.g. incident/*)."""
+    out = run(root, "ls-remote", "--heads", remote, f"refs/heads/{pattern}")
+    found = {}
+    for line in out.splitlines():
+        sha, _, ref = line.partition("\t")
+        found[ref.removeprefix("refs/heads/")] = sha
+    return found
+
+
+def fetch_branch(root: str, remote: str, branch: str) -> str:
+    """Fetch one branch of the remote (into its remote-tracking ref); its commit."""
+    tracking = f"refs/remotes/{remote}/{branch}"
+    run(root, "fetch", "--quiet", "--no-tags", remote, f"+refs/heads/{branch}:{tracking}")
+    return run(root, "rev-parse", "--verify", f"{tracking}^{{commit}}").strip()
+
+
+def commit_onto(root: str, parent: str, path: str, data: bytes, message: str) -> str:
+    """A new commit: `parent`'s tree with the file `path` (relative to the Git top level)
+    holding `data`. The work tree, the index and every branch stay as they are."""
+    import tempfile
+
+    env = identity_env(root)
+    root = toplevel(root) or root  # `path` is relative to the top, as the index's paths are
+    blob = _run_bytes(root, ["hash-object", "-w", "--stdin"], data).strip()
+    with tempfile.TemporaryDirectory(prefix="incident-ops-index-") as tmp:
+        index = {"GIT_INDEX_FILE": os.path.join(tmp, "index")}
+        run(root, "read-tree", parent, env=index)
+        run(root, "update-index", "--add", "--cacheinfo", f"100644,{blob},{path}", env=index)
+        tree = run(root, "write-tree", env=index).strip()
+    return run(root, "commit-tree", tree, "-p", parent, "-m", message, env=env).strip()
+
+
+def push_new_branch(root: str, remote: str, commit: str, branch: str) -> bool:
+    """Create `branch` on the remote at `commit`; False when the remote has that branch
+    already (someone else's: it is never overwritten, not even by a fast forward)."""
+    ref = f"refs/heads/{branch}"
+    try:
+        proc = subprocess.run(
+            ["git", "-C", root, "push", "--porcelain", f"--force-with-lease={ref}:", remote,
+             f"{commit}:{ref}"],
+            capture_output=True, text=True, check=False, env=_env(),
+        )  # fmt: skip
+    except FileNotFoundError:
+        raise IncidentOpsError("git is not installed or not on PATH") from None
+    if proc.returncode == 0:
+        return True
+    if remote_branches(root, remote, branch):  # taken by someone else meanwhile
+        return False
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("!")]
+    message = lines[0].split("\t")[-1] if lines else proc.stderr.strip().splitlines()[-1:]
+    raise IncidentOpsError(f"git push {remote} {ref}: {message or 'failed'}")
+
+
+def _run_bytes(root: str, args: list[str], data: bytes) -> str:
+    try:
+        proc = subprocess.run(
+            ["git", "-C", root, *args], input=data, capture_output=True, check=False, env=_env()
+        )
+    except FileNotFoundError:
+        raise IncidentOpsError("git is not installed or not on PATH") from None
+    if proc.returncode != 0:
+        raise IncidentOpsError(f"git {args[0]}: {proc.stderr.decode(errors='replace').strip()}")
+    return proc.stdout.decode()
