@@ -35,6 +35,8 @@ COMMANDS: dict[str, str] = {
     "impact": "incident_ops.commands.record",
     "root-cause": "incident_ops.commands.record",
     "action": "incident_ops.commands.action",
+    "waive": "incident_ops.commands.waive",
+    "command": "incident_ops.commands.command",
     "pr-check": "incident_ops.commands.pr_check",
     "sweep": "incident_ops.commands.sweep",
     "history": "incident_ops.commands.history",

@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import get_args
 
-from incident_ops.domain.incident import ActionKind, Incident
+from incident_ops.domain.incident import ActionKind, Incident, ObligationKind
 from incident_ops.domain.instants import not_in_future
 from incident_ops.edit import actions, plans
 from incident_ops.edit.frontmatter import edit_text, read_text
@@ -87,6 +87,7 @@ class Editor:
         self.workspace = Workspace(repo)
         self.levels = Levels.of(repo) if levels is None else levels
         self._clock = clock
+        self._open: Transaction | None = None  # the transaction of a running `batch`
 
     def now(self) -> datetime:
         if self._clock is not None:
@@ -246,6 +247,48 @@ class Editor:
         planner = actions.action_wont_do(action_id, reason.strip())
         return self.run(incident_id, planner, commit=commit)
 
+    def waive(
+        self,
+        incident_id: str,
+        obligation: str,
+        reason: str,
+        by: str,
+        department: str | None = None,
+        action: str | None = None,
+        at: datetime | None = None,
+        commit: bool = False,
+    ) -> EditResult:
+        """Record that an obligation no longer applies: {obligation, department?, action?,
+        reason, by, at}. It needs the approval closing needs in its pull request
+        (`waiver-approval`); the same waiver twice is no change."""
+        kinds = get_args(ObligationKind)
+        if obligation not in kinds:
+            raise IncidentOpsError(f"unknown obligation {obligation!r} (known: {', '.join(kinds)})")
+        if department is not None:
+            if obligation != "escalate":
+                raise IncidentOpsError("only an escalate waiver names a department")
+            self._department(department)
+        if action is not None and obligation != "action":
+            raise IncidentOpsError("only an action waiver names an action")
+        if not reason.strip():
+            raise IncidentOpsError("a waiver needs a reason")
+        who = handle(by, "--by")
+        planner = plans.waive(obligation, department, action, reason.strip(), who, self.when(at))
+
+        def plan(incident: Incident) -> Plan:
+            planned = planner(incident)
+            severity = self.policy.severity(incident.severity)
+            teams = list(severity.rca_approvers) if severity else []
+            if planned.change is None or not teams:
+                return planned
+            note = (
+                "the waiver counts once its pull request has an approving review from a "
+                f"member of each of: {', '.join(teams)} (waiver-approval)"
+            )
+            return replace(planned, notes=(note,))
+
+        return self.run(incident_id, plan, commit=commit)
+
     # ---- machinery ---------------------------------------------------------------------
     def _stage(
         self, incident_id: str, status: str, field: str, at: datetime | None, commit: bool
@@ -266,7 +309,10 @@ class Editor:
         close: bool = False,
         coauthors: Sequence[str] = (),
     ) -> EditResult:
-        """Plan on the current file, gate, write and (optionally) commit, under the lock."""
+        """Plan on the current file, gate, write and (optionally) commit, under the lock.
+        Inside `batch` the edit joins that transaction (its lock, its commit)."""
+        if self._open is not None:
+            return self.apply(self._open, incident_id, plan, close)
         with self.batch(commit, coauthors) as tx:
             result = self.apply(tx, incident_id, plan, close)
             tx.message = result.subject
@@ -274,9 +320,16 @@ class Editor:
 
     @contextmanager
     def batch(self, commit: bool = False, coauthors: Sequence[str] = ()) -> Iterator[Transaction]:
-        """Several operations as one transaction (one lock, one commit)."""
+        """Several operations as one transaction (one lock, one commit): every operation
+        called inside joins it, and if one fails every file is put back as it was."""
+        if self._open is not None:
+            raise IncidentOpsError("a batch of edits is already running")
         with transaction(self.repo, commit, coauthors=coauthors) as tx:
-            yield tx
+            self._open = tx
+            try:
+                yield tx
+            finally:
+                self._open = None
 
     def apply(self, tx: Transaction, incident_id: str, plan: Planner, close: bool = False
               ) -> EditResult:  # fmt: skip

@@ -135,6 +135,36 @@ def escalate(department: str, at: datetime, by: Any = None) -> Planner:
     return plan
 
 
+def waive(
+    obligation: str,
+    department: str | None,
+    action: str | None,
+    reason: str,
+    by: Any,
+    at: datetime,
+) -> Planner:
+    """Append a waiver; one for the same obligation (department, action) is kept."""
+
+    def plan(incident: Incident) -> Plan:
+        if action is not None and all(a.id != action for a in incident.actions):
+            raise IncidentOpsError(f"{incident.id} has no action {action}")
+        what = obligation + "".join(f" of {q}" for q in (department, action) if q)
+        for w in incident.waivers:
+            if (w.obligation, w.department, w.action) == (obligation, department, action):
+                return Plan(None, f"{what} already waived by {w.by} at {w.at.isoformat()}", "")
+        item: dict[str, Any] = {"obligation": obligation}
+        item |= {"department": department} if department else {}
+        item |= {"action": action} if action else {}
+        item |= {"reason": reason, "by": by, "at": instant(at)}
+        return Plan(
+            lambda data: append_item(data, "waivers", item),
+            f"{what} waived at {at.isoformat()}: {reason}",
+            f"{what} waived",
+        )
+
+    return plan
+
+
 def add_update(audience: str, channel: str, summary: str, at: datetime, final: bool) -> Planner:
     """Append an update; the same one (audience, channel, summary, final) is kept once."""
     name = AUDIENCE_NAMES[audience]

@@ -264,3 +264,22 @@ def _run_bytes(root: str, args: list[str], data: bytes) -> str:
     if proc.returncode != 0:
         raise IncidentOpsError(f"git {args[0]}: {proc.stderr.decode(errors='replace').strip()}")
     return proc.stdout.decode()
+
+
+def push_branch(root: str, remote: str, commit: str, branch: str) -> bool:
+    """Push `commit` to the remote's `branch` as a fast forward; False when the branch
+    moved meanwhile (the push is rejected: fetch, redo, push again)."""
+    try:
+        proc = subprocess.run(
+            ["git", "-C", root, "push", "--porcelain", remote, f"{commit}:refs/heads/{branch}"],
+            capture_output=True, text=True, check=False, env=_env(),
+        )  # fmt: skip
+    except FileNotFoundError:
+        raise IncidentOpsError("git is not installed or not on PATH") from None
+    if proc.returncode == 0:
+        return True
+    if "[rejected]" in proc.stdout:
+        return False
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("!")]
+    message = lines[0].split("\t")[-1] if lines else proc.stderr.strip().splitlines()[-1:]
+    raise IncidentOpsError(f"git push {remote} {branch}: {message or 'failed'}")
