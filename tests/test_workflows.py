@@ -19,17 +19,31 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.helpers import git
-
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = ROOT / ".github" / "workflows"
-WORKFLOW_NAMES = ("incident-pr.yml", "incident-sweep.yml", "incident-validate.yml")
+WORKFLOW_NAMES = (
+    "incident-pr.yml",
+    "incident-sweep.yml",
+    "incident-validate.yml",
+    "incident-command.yml",
+    "incident-declare.yml",
+)
 
 # The most each workflow's jobs may ask for; every job must declare its own.
 ALLOWED_PERMISSIONS: dict[str, dict[str, set[str]]] = {
     "incident-pr.yml": {"contents": {"read"}, "pull-requests": {"read"}},
-    "incident-sweep.yml": {"contents": {"read", "write"}, "issues": {"read", "write"}},
+    "incident-sweep.yml": {
+        "contents": {"read", "write"},
+        "issues": {"read", "write"},
+        "pull-requests": {"read", "write"},
+    },
     "incident-validate.yml": {"contents": {"read"}, "security-events": {"write"}},
+    "incident-command.yml": {"contents": {"write"}, "pull-requests": {"write"}},
+    "incident-declare.yml": {
+        "contents": {"write"},
+        "pull-requests": {"write"},
+        "issues": {"write"},
+    },
 }
 SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 VERSION_COMMENT = re.compile(r"@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
@@ -65,7 +79,7 @@ def doc_workflows() -> list[dict[str, Any]]:
     return [doc for doc in map(yaml.safe_load, blocks) if isinstance(doc, dict) and "jobs" in doc]
 
 
-def test_shipped_workflows_are_exactly_the_three_of_the_spec() -> None:
+def test_shipped_workflows_are_exactly_the_five_of_the_spec() -> None:
     assert sorted(p.name for p in WORKFLOWS.glob("*.y*ml")) == sorted(WORKFLOW_NAMES)
 
 
@@ -152,8 +166,78 @@ def test_sweep_runs_every_15_minutes_and_is_never_cancelled_halfway() -> None:
     assert on["workflow_dispatch"]["inputs"]["dry-run"]["type"] == "boolean"
     assert workflow["concurrency"]["cancel-in-progress"] is False
     scripts = "\n".join(s.get("run", "") for s in steps(workflow))
-    assert "incident-ops sweep --commit" in scripts
+    assert "incident-ops sweep --write-back pull-request" in scripts
     assert "incident-ops sweep --dry-run" in scripts
+
+
+def test_sweep_pushes_nothing_to_the_default_branch() -> None:
+    """The sweep's write-back goes through the API onto PR branches and its own PR; the
+    protected default branch is never pushed to (the push step of old is gone)."""
+    workflow = load(WORKFLOWS / "incident-sweep.yml")
+    scripts = "\n".join(s.get("run", "") for s in steps(workflow))
+    assert "git push" not in scripts and "--commit" not in scripts
+    (job,) = workflow["jobs"].values()
+    assert job["permissions"]["pull-requests"] == "write"
+    assert not any("GIT_CONFIG" in str(s.get("env", "")) for s in steps(workflow))
+
+
+def test_command_workflow_runs_no_code_from_the_pull_request() -> None:
+    workflow = load(WORKFLOWS / "incident-command.yml")
+    assert triggers(workflow) == {"issue_comment": {"types": ["created"]}}
+    text = (WORKFLOWS / "incident-command.yml").read_text()
+    assert "issue_comment: # zizmor: ignore[dangerous-triggers]" in text
+    assert "github.event.comment.id" in workflow["concurrency"]["group"]
+    (job,) = workflow["jobs"].values()
+    assert "github.event.issue.pull_request" in job["if"]
+    tool, pr = [s for s in steps(workflow) if s.get("uses", "").startswith("actions/checkout@")]
+    assert "ref" not in tool["with"] and tool["with"]["path"] == "tool"  # the default branch
+    assert pr["with"] == {"ref": "${{ steps.check.outputs.branch }}", "path": "incident",
+                          "persist-credentials": False}  # fmt: skip
+    assert pr["if"] == "${{ steps.check.outputs.branch != '' }}"
+    scripts = [s["run"] for s in steps(workflow) if "run" in s]
+    assert "pip install --disable-pip-version-check ./tool" in scripts[0]
+    assert '--event "${GITHUB_EVENT_PATH}" --resolve' in scripts[1]
+    assert "--root incident --push" in scripts[2]
+    for script in scripts:  # nothing of ./incident is run, installed or sourced
+        assert not re.search(r"(\./)?incident/|pip install \S*incident\b", script)
+
+
+def test_command_check_step_writes_only_a_checked_branch(tmp_path: Path) -> None:
+    """The check step as Actions runs it, with an incident-ops that prints a branch."""
+    workflow = load(WORKFLOWS / "incident-command.yml")
+    step = next(s for s in steps(workflow) if s.get("id") == "check")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "incident-ops"
+    fake.write_text('#!/bin/sh\necho "incident/INC-2026-0042"\n')
+    fake.chmod(0o755)
+    output = tmp_path / "output"
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "GITHUB_OUTPUT": str(output),
+           "GITHUB_EVENT_PATH": str(tmp_path / "event.json")}  # fmt: skip
+    bash = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]]
+    done = subprocess.run(bash, env=env, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert output.read_text() == "branch=incident/INC-2026-0042\n"
+    fake.write_text("#!/bin/sh\necho refused >&2\nexit 1\n")
+    refused = subprocess.run(bash, env=env, capture_output=True, text=True, timeout=30)
+    assert refused.returncode == 1
+
+
+def test_declare_workflow_hands_the_form_to_incident_ops_only_as_the_event_file() -> None:
+    workflow = load(WORKFLOWS / "incident-declare.yml")
+    assert triggers(workflow) == {"issues": {"types": ["opened", "labeled"]}}
+    (job,) = workflow["jobs"].values()
+    assert "declare-incident" in job["if"]
+    scripts = "\n".join(s.get("run", "") for s in steps(workflow))
+    assert 'incident-ops new --pr --from-issue "${GITHUB_EVENT_PATH}"' in scripts
+    envs = "\n".join(str(s.get("env", "")) for s in steps(workflow))
+    assert "issue.body" not in envs and "issue.title" not in envs
+    form = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / "incident.yml").read_text())
+    assert form["labels"] == ["declare-incident"]
+    labels = {item["attributes"]["label"] for item in form["body"] if item["type"] != "markdown"}
+    from incident_ops.github.issueform import LABELS
+
+    assert {label.lower() for label in labels} - {"what is happening?"} <= set(LABELS)
 
 
 def test_validate_runs_on_push_and_only_the_sarif_job_writes_security_events() -> None:
@@ -221,67 +305,6 @@ def test_action_refuses_an_unknown_command(tmp_path: Path) -> None:
     assert "command must be validate, pr-check or sweep" in result.stdout
 
 
-def run_push_step(clone: Path) -> subprocess.CompletedProcess[str]:
-    workflow = load(WORKFLOWS / "incident-sweep.yml")
-    step = next(s for s in steps(workflow) if "git push" in s.get("run", ""))
-    env = {
-        **os.environ,
-        "PUSH_TOKEN": "not-a-real-token",
-        "SERVER_URL": "https://github.example",
-        "BRANCH": "main",
-        "GIT_AUTHOR_NAME": "bot",
-        "GIT_AUTHOR_EMAIL": "bot@example.com",
-        "GIT_COMMITTER_NAME": "bot",
-        "GIT_COMMITTER_EMAIL": "bot@example.com",
-    }
-    return subprocess.run(
-        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-        cwd=clone,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-@pytest.fixture()
-def remote_and_clone(tmp_path: Path) -> tuple[Path, Path]:
-    remote, seed, clone = tmp_path / "remote.git", tmp_path / "seed", tmp_path / "clone"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
-    git(tmp_path, "clone", "-q", str(remote), str(seed))
-    (seed / "a.md").write_text("a\n")
-    git(seed, "add", "a.md")
-    git(seed, "commit", "-q", "-m", "seed")
-    git(seed, "push", "-q", "origin", "HEAD:main")
-    git(tmp_path, "clone", "-q", str(remote), str(clone))
-    return seed, clone
-
-
-def test_sweep_push_does_nothing_without_new_commits(remote_and_clone: tuple[Path, Path]) -> None:
-    _, clone = remote_and_clone
-    result = run_push_step(clone)
-    assert result.returncode == 0, result.stderr
-    assert "Nothing to push." in result.stdout
-    assert "not-a-real-token" not in result.stdout + result.stderr
-
-
-def test_sweep_push_rebases_onto_a_concurrent_merge(remote_and_clone: tuple[Path, Path]) -> None:
-    seed, clone = remote_and_clone
-    (clone / "a.md").write_text("a\nissue: acme/platform#1\n")
-    git(clone, "commit", "-q", "-am", "sweep")
-    (seed / "b.md").write_text("b\n")  # merged while the sweep ran
-    git(seed, "add", "b.md")
-    git(seed, "commit", "-q", "-m", "concurrent merge")
-    git(seed, "push", "-q", "origin", "HEAD:main")
-
-    result = run_push_step(clone)
-    assert result.returncode == 0, result.stdout + result.stderr
-    git(seed, "pull", "-q", "origin", "main")
-    history = git(seed, "log", "--format=%s", "-3").splitlines()
-    assert history == ["sweep", "concurrent merge", "seed"]
-    assert "extraheader" not in (clone / ".git" / "config").read_text()
-
-
 def test_pre_commit_hook_validates_incident_files() -> None:
     listed: list[dict[str, Any]] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     hooks = {hook["id"]: hook for hook in listed}
@@ -297,7 +320,7 @@ def test_pre_commit_hook_validates_incident_files() -> None:
 
 def test_adoption_guide_workflows_hold_the_same_invariants() -> None:
     workflows = doc_workflows()
-    assert len(workflows) == 3
+    assert len(workflows) == 5
     for workflow in workflows:
         assert "pull_request_target" not in triggers(workflow)
         assert workflow["permissions"] == {}
