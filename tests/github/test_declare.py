@@ -250,3 +250,30 @@ def test_a_push_refused_for_another_reason_is_an_error(
                      env=env(fake_github))  # fmt: skip
     assert result.code == 2 and "git push origin refs/heads/incident/INC-2026-0002" in result.err
     assert pulls(fake_github) == {}
+
+
+def test_new_pr_in_an_incident_repository_below_the_git_top_level(
+    fake_github: FakeGitHub, tmp_path: Path
+) -> None:
+    from tests.helpers import SPEC_POLICY
+
+    top, bare = tmp_path / "top", tmp_path / "origin.git"
+    (top / "ops" / "policies").mkdir(parents=True)
+    (top / "ops" / "policies" / "policy.yaml").write_text(SPEC_POLICY)
+    (top / "ops" / "incident-ops.yaml").write_text("incidents: records\n")
+    (top / "ops" / "records" / "2026").mkdir(parents=True)
+    (top / "ops" / "records" / "2026" / "INC-2026-0004-old.md").write_text("x\n")
+    (top / "README.md").write_text("top\n")
+    git(tmp_path, "init", "-q", "-b", "main", str(top))
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "initial")
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
+    git(top, "remote", "add", "origin", str(bare))
+    git(top, "push", "-q", "origin", "main")
+    fake_github.add_repo(INCIDENTS)
+    fake_github.attach_git(INCIDENTS, bare)
+    result = run_cli(top / "ops", "new", "--title", "Deep", *ARGS, "--pr", env=env(fake_github))
+    assert result.code == 0, result.err
+    assert result.out.startswith("records/2026/INC-2026-0005-deep.md")
+    found = pulls(fake_github)["incident/INC-2026-0005"]
+    assert [f.filename for f in found.pull.files] == ["ops/records/2026/INC-2026-0005-deep.md"]
