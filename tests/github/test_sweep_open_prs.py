@@ -13,11 +13,19 @@ import pytest
 from incident_ops.edit.frontmatter import escalation_issue
 from incident_ops.github.client import Client, Settings
 from incident_ops.github.pulls import LiveFile, read_open_pulls
-from incident_ops.github.records import Edit
 from incident_ops.github.writeback import BOT_BRANCH, BOT_TITLE, write_back
 from incident_ops.workspace.config import open_repo
 from tests.fakegithub import FakeGitHub
-from tests.github.test_sweep import CLOSED_SEV2, M42, OPEN_SEV1, _numbers, seed, state, sweep
+from tests.github.test_sweep import (
+    CLOSED_SEV2,
+    DEPARTMENTS,
+    M42,
+    OPEN_SEV1,
+    _numbers,
+    seed,
+    state,
+    sweep,
+)
 from tests.origin import INCIDENTS, Origin, git, make_origin
 
 PATH = "incidents/2026/INC-2026-0042-billing.md"
@@ -55,10 +63,16 @@ def test_the_sweep_acts_on_an_incident_that_exists_only_in_an_open_pr(
     assert executives[5] == [f"{M42}:breach:escalate:executives"]  # a breach comment
     assert "incidents read from open pull requests: 1" in result.out
 
-    # the issue references went onto the PR's branch, never onto main
+    # the issue references (and the escalation the bot made) went onto the PR's branch,
+    # never onto main
     assert origin.head("main") == main_before
     text = origin.show("incident/INC-2026-0042", PATH)
     assert f"issue: acme/platform#{platform}" in text
+    executives_number = issues[("acme/management", f"{M42}:department:executives")]
+    assert (
+        "  - department: executives\n    at: 2026-11-20T12:00:00+01:00\n    by: incident-ops\n"
+        f"    issue: acme/management#{executives_number}\n"
+    ) in text
     assert f"on the branch of #{number} (incident/INC-2026-0042)" in result.out
     message = git(tmp_path, "--git-dir", str(origin.bare), "log", "-1", "--format=%s",
                   "incident/INC-2026-0042")  # fmt: skip
@@ -67,7 +81,9 @@ def test_the_sweep_acts_on_an_incident_that_exists_only_in_an_open_pr(
                "incident/INC-2026-0042").splitlines()  # fmt: skip
     added = [line for line in diff if line.startswith("+") and not line.startswith("+++")]
     removed = [line for line in diff if line.startswith("-") and not line.startswith("---")]
-    assert len(added) == 3 and all("issue: acme/" in line for line in added), diff
+    escalation = ("department: executives", "at: 2026-11-20T12:00", "by: incident-ops")
+    assert len(added) == 7, diff  # 4 references, the 3 other lines of the bot's escalation
+    assert all("issue: acme/" in line or any(e in line for e in escalation) for line in added)
     assert all("A1" in line or "due: 2026-12-05}" in line for line in removed), diff  # A1's
 
     gh.reset_log()
@@ -143,7 +159,9 @@ def test_a_closure_or_waiver_in_an_open_pr_waits_for_its_merge(
     assert "closing counts once the PR is approved and merged" in result.out
     assert "1 new waiver(s) count once the PR is approved and merged" in result.out
     issues = {key: v for key, v in state(gh).items() if "INC-2026-0042:department" in key[1]}
-    assert all(v[2] == "open" for v in issues.values())  # not closed before the merge
+    required = ("platform", "customer-support", "management")  # SEV1's departments
+    assert all(issues[(DEPARTMENTS[d], f"{M42}:department:{d}")][2] == "open" for d in required)
+    # (not closed before the merge; the executives tier lapses: resolved until then)
     body = issues[("acme/management", f"{M42}:department:executives")][1]
     assert "waived" not in body
 
@@ -162,7 +180,8 @@ def test_write_back_for_default_branch_incidents_is_one_bot_pull_request(
     assert len(pulls) == 1 and pulls[0].title == BOT_TITLE
     assert pulls[0].pull.head_ref == BOT_BRANCH and pulls[0].pull.base_ref == "main"
     text = origin.show(BOT_BRANCH, PATH)
-    assert text.count("issue: acme/") == 3 and f"#{pulls[0].number} (opened)" in first.out
+    # 3 references + the escalation to executives the bot made, with its issue
+    assert text.count("issue: acme/") == 4 and f"#{pulls[0].number} (opened)" in first.out
 
     gh.reset_log()
     second = sweep(origin.checkout, gh, *args, **LIVE)
@@ -180,7 +199,7 @@ def test_write_back_for_default_branch_incidents_is_one_bot_pull_request(
     third = sweep(origin.checkout, gh, *args, **LIVE)
     assert third.code == 0, third.out
     rebuilt = origin.show(BOT_BRANCH, PATH)
-    assert "Still down" in rebuilt and rebuilt.count("issue: acme/") == 3
+    assert "Still down" in rebuilt and rebuilt.count("issue: acme/") == 4
     # reset onto the new main, then one commit for the one file
     assert git(tmp_path, "--git-dir", str(origin.bare), "rev-parse", f"{BOT_BRANCH}~1") == (
         origin.head("main")
@@ -200,7 +219,7 @@ def test_a_write_to_a_pr_branch_that_changed_meanwhile_fails_cleanly(
     # someone pushes to the incident branch after the sweep read it
     pushed = OPEN_SEV1.replace("summary: Down}", "summary: Pushed meanwhile}", 1)
     origin.push_branch("incident/INC-2026-0042", {PATH: pushed})
-    edits = {PATH: [Edit(PATH, escalation_issue("platform", "acme/platform#9"))]}
+    edits = {PATH: [escalation_issue("platform", "acme/platform#9")]}
     sources: dict[str, LiveFile] = {PATH: live.files[0]}
     done = write_back(repo, edits, sources, client=client, repository=INCIDENTS)
     assert done.references == 0 and len(done.failures) == 1
