@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from incident_ops.chatops.grammar import (
+    USAGE,
     Command,
     CommandError,
     Parsed,
@@ -217,6 +218,12 @@ def _printable(line: str) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in line)[:300]
 
 
+def _failed(cmd: Command, error: Exception) -> str:
+    """The failing command line, why, and its usage line."""
+    usage = USAGE.get(cmd.line.split()[0].lstrip("/"), "")
+    return f"{cmd.line}: {error}" + (f"\nusage: {usage}" if usage else "")
+
+
 def apply(
     request: Request, repo: Repo, policy: Policy, now: Callable[[], datetime] | None
 ) -> tuple[list[EditResult], str | None]:
@@ -232,11 +239,11 @@ def apply(
                 at = resolve_time(cmd.at, written, tz) if cmd.timed else written
                 results.append(_call(editor, request.incident, cmd, at, by))
             except CommandError as error:
-                raise IncidentOpsError(f"{cmd.line}: {error}") from None
+                raise IncidentOpsError(_failed(cmd, error)) from None
             except GateRefused as error:
-                raise GateRefused(f"{cmd.line}: {error}") from None
+                raise GateRefused(_failed(cmd, error)) from None
             except IncidentOpsError as error:
-                raise IncidentOpsError(f"{cmd.line}: {error}") from None
+                raise IncidentOpsError(_failed(cmd, error)) from None
         tx.message = _message(request, results)
     return results, tx.commit_id
 

@@ -18,9 +18,9 @@ def _names(text: str | None) -> list[str]:
 
 
 @click.command("new")
-@click.option("--title", help="One line saying what is broken, for whom.  [required]")
-@click.option("--severity", help="A severity key of the policies, e.g. SEV2.  [required]")
-@click.option("--category", help="A category key of the policies.  [required]")
+@click.option("--title", help="One line saying what is broken, for whom (required).")
+@click.option("--severity", help="A severity key of the policies, e.g. SEV2 (required).")
+@click.option("--category", help="A category key of the policies (required).")
 @click.option("--detected-at", metavar="ISO", help="When it was detected (default: now).")
 @click.option("--source", type=click.Choice(SOURCES), help="How it was detected.")
 @click.option("--reporter", help="Who reported it, e.g. @alice.")
@@ -39,7 +39,8 @@ def _names(text: str | None) -> list[str]:
 @click.option(
     "--from-issue", "from_issue", metavar="EVENT_FILE", type=click.Path(dir_okay=False),
     help="With --pr: declare what an incident issue form says (the `issues` event file, "
-    "GITHUB_EVENT_PATH); its author needs the triage role; the PR is linked on the issue.",
+    "GITHUB_EVENT_PATH) instead of --title, --severity, … ; its author needs the triage "
+    "role; the PR is linked on the issue.",
 )  # fmt: skip
 @click.option(
     "--repository", envvar="GITHUB_REPOSITORY", metavar="OWNER/NAME",

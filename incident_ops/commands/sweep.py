@@ -53,9 +53,10 @@ def _login(ctx: click.Context, param: click.Parameter, value: str | None) -> str
     type=click.Choice(["files", "pull-request"]),
     default="files",
     show_default=True,
-    help="Where issue references of incidents on the default branch go: the checked-out "
-    "files (--commit commits them), or one bot pull request kept up to date. Those of an "
-    "incident whose record is an open PR's always go onto that PR's branch.",
+    help="Where what the sweep records (issue references, its escalations, action states) "
+    "goes for incidents of the default branch: the checked-out files (--commit commits "
+    "them), or one bot pull request kept up to date. For an incident whose record is an "
+    "open PR's it always goes onto that PR's branch.",
 )
 @click.option(
     "--repository",

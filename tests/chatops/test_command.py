@@ -185,6 +185,7 @@ def test_a_failing_command_puts_every_file_back(
     (reply,) = replies(gh)
     assert reply.startswith("@alice: nothing changed.")
     assert "/escalate nowhere: unknown department 'nowhere'" in reply
+    assert "usage: /escalate DEPARTMENT [NOTE]" in reply
 
 
 def test_shell_syntax_in_a_comment_is_text(gh: FakeGitHub, origin: Origin, tmp_path: Path) -> None:
