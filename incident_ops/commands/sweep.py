@@ -109,6 +109,11 @@ def sweep(
     settings = Settings.from_env(os.environ, max_wait=max_wait)
     repo, policy = load(root)
     name = pulls.repository(repository, repo.root, {})
+    if write_back == "pull-request" and name is None:
+        raise click.UsageError(
+            "--write-back pull-request opens a pull request in the incident repository: "
+            "pass --repository OWNER/NAME (in Actions GITHUB_REPOSITORY names it)"
+        )
     client = Client(settings)
     result = run_sweep(
         repo, policy, now_in(policy, now), client, dry_run, commit, bot_login,

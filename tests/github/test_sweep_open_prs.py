@@ -238,3 +238,14 @@ def test_dry_run_says_where_references_would_go_and_writes_nothing(
     assert gh.write_calls() == []
     assert origin.head("incident/INC-2026-0042") == head
     assert "would create acme/platform: [INC-2026-0042][SEV1]" in result.out
+
+
+def test_write_back_through_a_pull_request_needs_the_repository(
+    gh: FakeGitHub, tmp_path: Path
+) -> None:
+    origin = make_origin(tmp_path, gh, {"INC-2026-0042-billing.md": OPEN_SEV1})
+    result = sweep(origin.checkout, gh, "--write-back", "pull-request")
+    assert result.code == 2 and "pass --repository OWNER/NAME" in result.err
+    assert gh.calls == []  # refused before anything was done
+    both = sweep(origin.checkout, gh, "--write-back", "pull-request", "--commit", **LIVE)
+    assert both.code == 2 and "--commit commits the checked-out files" in both.err
