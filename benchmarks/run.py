@@ -204,7 +204,7 @@ def bench_large(root: Path, n: int, floor: float, runs: int, deadlines: bool = T
         )
     # A PR changing one incident (not closing it): retitle it on a branch.
     git(repo, "checkout", "-q", "-b", "pr")
-    text = one.read_text().replace("\ntitle: ", "\ntitle: Retitled: ", 1)
+    text = one.read_text().replace("\ntitle: ", "\ntitle: Retitled ", 1)
     one.write_text(text)
     git(repo, "commit", "-q", "-am", "retitle one incident")
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_TOKEN"}
