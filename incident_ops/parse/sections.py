@@ -23,6 +23,7 @@ class Section:
     title: str
     line: int
     text: str
+    key: str = ""  # the heading as `find_section` compares it (`normalise(title)`)
 
     @property
     def written(self) -> bool:
@@ -59,7 +60,7 @@ def split_sections(body: str, first_line: int) -> list[Section]:
         heading = None if fence or fence_match else _HEADING.match(line)
         if heading and len(heading.group(1)) <= 2:
             if title is not None:
-                sections.append(Section(title, start, "\n".join(collected)))
+                sections.append(Section(title, start, "\n".join(collected), normalise(title)))
             title, collected = None, []
             if len(heading.group(1)) == 2:
                 title, start = (heading.group(2) or "").strip(), first_line + offset
@@ -67,7 +68,7 @@ def split_sections(body: str, first_line: int) -> list[Section]:
         if title is not None:
             collected.append(line)
     if title is not None:
-        sections.append(Section(title, start, "\n".join(collected)))
+        sections.append(Section(title, start, "\n".join(collected), normalise(title)))
     return sections
 
 
@@ -80,7 +81,7 @@ def find_section(sections: list[Section], name: str) -> Section | None:
     """The first section whose heading is `name`, possibly followed by more text."""
     wanted = normalise(name)
     for section in sections:
-        heading = normalise(section.title)
+        heading = section.key or normalise(section.title)
         if heading == wanted or (heading.startswith(wanted) and not heading[len(wanted)].isalnum()):
             return section
     return None

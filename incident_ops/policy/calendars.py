@@ -31,6 +31,7 @@ FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "satur
 MAX_IDLE_DAYS = 3 * 366
 """A walk that finds no working period for this long gives up instead of looping."""
 
+_ONE_DAY = timedelta(days=1)
 MIDNIGHT = time(0, 0)
 """As the end of a range, MIDNIGHT means the end of the day (written `24:00`)."""
 
@@ -211,14 +212,20 @@ class Calendar:
             return wall_clock_add(start, duration).astimezone(self.tz)
         remaining = timedelta(minutes=self.business_minutes(duration))
         instant = start.astimezone(UTC)
-        for period_start, period_end in self._periods_from(instant):
-            if period_end < instant or (period_end == instant and remaining):
-                continue
-            begin = max(period_start, instant)
-            if begin + remaining <= period_end:
-                return (begin + remaining).astimezone(self.tz)
-            remaining -= period_end - begin
-        raise AssertionError("unreachable: _periods_from never ends")  # pragma: no cover
+        # Day by day (each day's periods are remembered), not period by period through a
+        # generator: deadlines of 10,000 incidents make this one of validate's hot loops.
+        day, idle, periods_of = instant.astimezone(self.tz).date(), 0, self._periods_of
+        while True:
+            periods = periods_of(day)
+            for period_start, period_end in periods:
+                if period_end < instant or (period_end == instant and remaining):
+                    continue
+                begin = period_start if period_start > instant else instant
+                if begin + remaining <= period_end:
+                    return (begin + remaining).astimezone(self.tz)
+                remaining -= period_end - begin
+            idle = 0 if periods else idle + 1
+            day = self._next_day(day, idle)
 
     def working_minutes_between(self, first: datetime, second: datetime) -> int:
         """Whole working minutes from `first` to `second` (negative when reversed)."""
@@ -260,12 +267,16 @@ class Calendar:
             periods = self._periods_of(day)
             yield from periods
             idle = 0 if periods else idle + 1
-            if idle > MAX_IDLE_DAYS:
-                raise ValueError(
-                    f"calendar {self.name!r} has no working time between"
-                    f" {day - timedelta(days=idle - 1)} and {day}"
-                )
-            try:
-                day += timedelta(days=1)
-            except OverflowError as exc:
-                raise ValueError(f"calendar {self.name!r}: date out of range") from exc
+            day = self._next_day(day, idle)
+
+    def _next_day(self, day: date, idle: int) -> date:
+        """The day after `day`; a walk `idle` days without working time gives up."""
+        if idle > MAX_IDLE_DAYS:
+            raise ValueError(
+                f"calendar {self.name!r} has no working time between"
+                f" {day - timedelta(days=idle - 1)} and {day}"
+            )
+        try:
+            return day + _ONE_DAY
+        except OverflowError as exc:
+            raise ValueError(f"calendar {self.name!r}: date out of range") from exc

@@ -82,12 +82,18 @@ def resolve(incident: Incident, path: str, vip: frozenset[str] = frozenset()) ->
     if path == "impact.vip_affected" and vip and not incident.impact.vip_affected:
         return any(customer in vip for customer in incident.customers)
     value: Any = incident
-    for part in path.split("."):
+    for part in _parts(path):
         if isinstance(value, list):
             value = [getattr(item, part, None) for item in value]
         else:
             value = getattr(value, part, None)
     return value
+
+
+@lru_cache(maxsize=1024)
+def _parts(path: str) -> tuple[str, ...]:
+    """A dotted path's parts, split once (conditions are evaluated for every incident)."""
+    return tuple(path.split("."))
 
 
 @lru_cache(maxsize=256)

@@ -64,11 +64,11 @@ def check(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(ID, ctx.line(name), message)
         previous = (name, value)
     for path, value in _timestamps(incident):
-        where = ctx.line(*path)
         if value > ctx.now:
-            yield ctx.finding(ID, where, f"{dotted(path)} {value.isoformat()} is in the future")
+            message = f"{dotted(path)} {value.isoformat()} is in the future"
+            yield ctx.finding(ID, ctx.line(*path), message)
         if path[0] in ("escalations", "updates", "waivers") and value < incident.detected_at:
-            yield ctx.finding(ID, where, f"{dotted(path)} is before detected_at")
+            yield ctx.finding(ID, ctx.line(*path), f"{dotted(path)} is before detected_at")
     for i, action in enumerate(incident.actions):
         if action.status == "done" and action.done_at is None:
             message = f"action {action.id} is done but has no done_at"
