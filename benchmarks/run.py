@@ -199,8 +199,15 @@ def cli() -> tuple[str, ...]:
 
 
 def quiet_env() -> dict[str, str]:
-    """The environment without GitHub's: no token, no Actions output, no event file."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    """The environment without GitHub's (no token, no Actions output, no event file) and
+    with Python's bytecode cache on, as a user runs it: an installed package has its
+    `.pyc` files, and a shell that sets PYTHONDONTWRITEBYTECODE would time compiling
+    every module of an editable install at every start instead."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("GITHUB_") and k != "PYTHONDONTWRITEBYTECODE"
+    }
 
 
 def duration(seconds: float, unit: str) -> str:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from incident_ops.commands.common import load, now_in, root_option
 from incident_ops.domain.instants import parse_instant
-from incident_ops.edit.new import SOURCES, draft, open_incident
+from incident_ops.edit.new import SOURCES, Draft, draft, open_incident
 from incident_ops.errors import ConfigError
 from incident_ops.policy.load import Policy
 from incident_ops.workspace.config import Repo
+
+if TYPE_CHECKING:
+    from incident_ops.github.client import Client
 
 
 def _names(text: str | None) -> list[str]:
@@ -87,16 +92,17 @@ def new(
     if as_pr and do_commit:
         raise click.UsageError("--pr commits the new file on its own branch: drop --commit")
     repo, policy = load(root)
-    if as_pr:
-        return _declare(repo, policy, from_issue, repository, title, severity, category,
-                        detected_at, source, reporter, commander, services, customers)  # fmt: skip
+    if from_issue:
+        return _declare_from_issue(repo, policy, from_issue, repository)
     title, severity, category = _required(title, severity, category)
     detected = parse_instant(detected_at, policy.calendar().tz, "--detected-at")
-    opened = open_incident(
-        repo, policy, title, severity, category, detected, source, reporter,
+    new = draft(
+        policy, title, severity, category, detected, source, reporter,
         commander=commander, services=_names(services), customers=_names(customers),
-        commit=do_commit,
     )  # fmt: skip
+    if as_pr:
+        return _declare(repo, new, repository)
+    opened = open_incident(repo, new, commit=do_commit)
     click.echo(repo.relpath(opened.path))
     if opened.commit:
         click.echo(f"committed {opened.commit[:7]} incident({opened.incident}): opened", err=True)
@@ -111,47 +117,38 @@ def _required(*values: str | None) -> tuple[str, str, str]:
     return title, severity, category
 
 
-def _declare(
-    repo: Repo,
-    policy: Policy,
-    from_issue: str | None,
-    repository: str | None,
-    title: str | None,
-    severity: str | None,
-    category: str | None,
-    detected_at: str | None,
-    source: str | None,
-    reporter: str | None,
-    commander: str | None,
-    services: str | None,
-    customers: str | None,
-) -> int:
-    """`new --pr`: one library call (`github.declare`), then say what was done."""
+def _github(repo: Repo, repository: str | None) -> tuple[Client, str]:
+    """The API client and the repository `new --pr` declares in (clear errors if none)."""
     import os
 
     from incident_ops.github import pulls, secrets
     from incident_ops.github.client import Client, Settings
-    from incident_ops.github.declare import declare, declare_from_issue
 
     if not secrets.token(os.environ):
         raise ConfigError("--pr opens a pull request on GitHub: set GITHUB_TOKEN")
     name = pulls.repository(repository, repo.root, os.environ, from_origin=True)
     if name is None:
         raise ConfigError("--pr: set GITHUB_REPOSITORY=owner/name (origin is not on GitHub)")
-    client = Client(Settings.from_env(os.environ))
-    tz = policy.calendar().tz
-    if from_issue:
-        done = declare_from_issue(repo, policy, client, name, from_issue, now_in(policy, None))
-        if done.declared is None:
-            click.echo(f"#{done.issue} was declared already: {done.url}", err=True)
-        click.echo(done.url)
-        return 0
-    title, severity, category = _required(title, severity, category)
-    detected = parse_instant(detected_at, tz, "--detected-at")
-    new = draft(
-        policy, title, severity, category, detected, source, reporter,
-        commander=commander, services=_names(services), customers=_names(customers),
-    )  # fmt: skip
+    return Client(Settings.from_env(os.environ)), name
+
+
+def _declare_from_issue(repo: Repo, policy: Policy, event: str, repository: str | None) -> int:
+    """`new --pr --from-issue EVENT`: declare what an incident issue form says."""
+    from incident_ops.github.declare import declare_from_issue
+
+    client, name = _github(repo, repository)
+    done = declare_from_issue(repo, policy, client, name, event, now_in(policy, None))
+    if done.declared is None:
+        click.echo(f"#{done.issue} was declared already: {done.url}", err=True)
+    click.echo(done.url)
+    return 0
+
+
+def _declare(repo: Repo, new: Draft, repository: str | None) -> int:
+    """`new --pr`: one library call (`github.declare`), then say what was done."""
+    from incident_ops.github.declare import declare
+
+    client, name = _github(repo, repository)
     declared = declare(repo, new, client, name)
     click.echo(declared.path)
     click.echo(declared.pull.url)

@@ -117,7 +117,8 @@ def create(
     reporter: str | None = None,
 ) -> str:
     """Write a new incident file and return its path (see `open_incident`)."""
-    return open_incident(repo, policy, title, severity, category, detected, source, reporter).path
+    new = draft(policy, title, severity, category, detected, source, reporter)
+    return open_incident(repo, new).path
 
 
 @dataclass(frozen=True)
@@ -179,22 +180,7 @@ def draft(
     )  # fmt: skip
 
 
-def open_incident(
-    repo: Repo,
-    policy: Policy,
-    title: str,
-    severity: str,
-    category: str,
-    detected: datetime,
-    source: str | None = None,
-    reporter: str | None = None,
-    *,
-    commander: str | None = None,
-    services: Sequence[str] = (),
-    customers: Sequence[str] = (),
-    commit: bool = False,
-    now: datetime | None = None,
-) -> Opened:
+def open_incident(repo: Repo, new: Draft, commit: bool = False) -> Opened:
     """Write a new incident file (never over an existing one), committed when asked.
 
     The id is chosen and the file created under the repository's edit lock, so racing
@@ -204,8 +190,6 @@ def open_incident(
     """
     from incident_ops.edit.transaction import transaction
 
-    new = draft(policy, title, severity, category, detected, source, reporter,
-                commander=commander, services=services, customers=customers, now=now)  # fmt: skip
     year = new.detected.year
     folder = os.path.join(repo.incidents_dir, str(year))
     with transaction(repo, commit) as tx:

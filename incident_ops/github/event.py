@@ -17,8 +17,17 @@ from incident_ops.errors import IncidentOpsError
 MAX_EVENT_BYTES = 32 << 20  # GitHub caps webhook payloads at 25 MB
 
 
-def read_event(path: str) -> dict[str, Any]:
-    problem = f"cannot read the event file {path}"
+def read_event(path: str, what: str = "the event file") -> dict[str, Any]:
+    """The event as a JSON object; anything else is a clear error (exit 2)."""
+    data = load_event(path, what)
+    if not isinstance(data, dict):
+        raise IncidentOpsError(f"cannot read {what} {path}: not a JSON object")
+    return data
+
+
+def load_event(path: str, what: str = "the event file") -> Any:
+    """The JSON of an event file, size-capped; unreadable or too deep is a clear error."""
+    problem = f"cannot read {what} {path}"
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_EVENT_BYTES + 1)
@@ -29,8 +38,6 @@ def read_event(path: str) -> dict[str, Any]:
         raise IncidentOpsError(f"{problem}: JSON nested too deeply") from None
     except (OSError, ValueError) as error:
         raise IncidentOpsError(f"{problem}: {error}") from None
-    if not isinstance(data, dict):
-        raise IncidentOpsError(f"{problem}: not a JSON object")
     return data
 
 

@@ -22,13 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 from incident_ops.errors import IncidentOpsError
 from incident_ops.github import secrets
+from incident_ops.github.event import load_event, section
 from incident_ops.prcheck.approvals import Review
 from incident_ops.prcheck.open_pulls import OpenPull, is_incident_pull
 
 if TYPE_CHECKING:
     from github import Github
-
-MAX_EVENT_BYTES = 32 << 20  # GitHub caps webhook payloads at 25 MB
 
 
 @dataclass(frozen=True)
@@ -40,27 +39,12 @@ class PullRef:
 
 
 def _event(env: Mapping[str, str]) -> dict[str, Any]:
+    """The event, {} without one; an event that is not a JSON object names no PR."""
     path = env.get("GITHUB_EVENT_PATH")
     if not path:
         return {}
-    problem = f"cannot read GITHUB_EVENT_PATH {path}"
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_EVENT_BYTES + 1)
-        if len(raw) > MAX_EVENT_BYTES:
-            raise IncidentOpsError(f"{problem}: larger than {MAX_EVENT_BYTES >> 20} MiB")
-        data = json.loads(raw.decode("utf-8"))
-    except RecursionError:
-        raise IncidentOpsError(f"{problem}: JSON nested too deeply") from None
-    except (OSError, ValueError) as error:
-        raise IncidentOpsError(f"{problem}: {error}") from None
+    data = load_event(path, "GITHUB_EVENT_PATH")
     return data if isinstance(data, dict) else {}
-
-
-def _object(data: Mapping[str, Any], key: str) -> dict[str, Any]:
-    """`data[key]` when it is a JSON object, else {} (a malformed event is no PR)."""
-    value = data.get(key)
-    return value if isinstance(value, dict) else {}
 
 
 def pull_ref(pr: int | None, env: Mapping[str, str]) -> PullRef | str:
@@ -68,7 +52,7 @@ def pull_ref(pr: int | None, env: Mapping[str, str]) -> PullRef | str:
     event = _event(env)
     number: Any = pr
     if number is None:
-        pull = _object(event, "pull_request")
+        pull = section(event, "pull_request")
         if "number" not in pull:
             return "no pull request number (pass --pr N or run on a pull_request event)"
         number = pull["number"]
@@ -77,7 +61,7 @@ def pull_ref(pr: int | None, env: Mapping[str, str]) -> PullRef | str:
                 "pull_request.number in GITHUB_EVENT_PATH is not a positive integer: "
                 + json.dumps(number)
             )
-    full_name = _object(event, "repository").get("full_name")
+    full_name = section(event, "repository").get("full_name")
     repo = env.get("GITHUB_REPOSITORY") or (full_name if isinstance(full_name, str) else None)
     if not repo:
         return "no repository (set GITHUB_REPOSITORY=owner/name)"

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
 import pickle
 import sys
 from collections.abc import Callable, Sequence
-from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:  # multiprocessing is imported only when workers are started
+    from multiprocessing.connection import Connection
 
 T = TypeVar("T")
 MIN_PER_WORKER = 100  # below this a fork costs more than it saves
@@ -26,6 +27,10 @@ JOBS_VARIABLE = "INCIDENT_OPS_JOBS"
 
 def worker_count(items: int) -> int:
     """How many processes to use for `items` files: 1 (in-process) unless it pays off."""
+    if items <= 2 * MIN_PER_WORKER:
+        return 1
+    import multiprocessing
+
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     wanted = os.environ.get(JOBS_VARIABLE, "")
@@ -34,8 +39,6 @@ def worker_count(items: int) -> int:
     else:
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 0
         cores = cores or os.cpu_count() or 1
-    if items <= 2 * MIN_PER_WORKER:
-        return 1
     return max(1, min(cores, items // MIN_PER_WORKER))
 
 
@@ -115,6 +118,8 @@ def two_phase(
     """Run `first(part) -> (state, result)` in one worker per part, `combine(results)`
     here, then `second(state, combined)` in the same workers; return (combined, seconds)
     with results in the order of `parts`."""
+    import multiprocessing
+
     context = multiprocessing.get_context("fork")
     sys.stdout.flush()
     sys.stderr.flush()
