@@ -255,14 +255,9 @@ class Client:
         import binascii
 
         url = f"{_repo_path(repo)}/contents/{quote(path, safe='/')}"
-        try:
-            _, data = self._request("GET", url, {"ref": ref})
-        except OutOfTime:
-            raise
-        except ApiError as error:
-            if error.status == 404:
-                return None
-            raise
+        data = self._get_found(url, {"ref": ref})
+        if data is None:
+            return None
         if not isinstance(data, dict) or data.get("type") != "file":
             return None
         if data.get("encoding") != "base64":  # over 1 MB: GitHub sends no content
@@ -300,14 +295,7 @@ class Client:
 
     def branch_head(self, repo: str, branch: str) -> str | None:
         """The commit `branch` points at, None when there is no such branch."""
-        try:
-            _, data = self._request("GET", f"{_repo_path(repo)}/git/ref/heads/{quote(branch)}")
-        except OutOfTime:
-            raise
-        except ApiError as error:
-            if error.status == 404:
-                return None
-            raise
+        data = self._get_found(f"{_repo_path(repo)}/git/ref/heads/{quote(branch)}")
         target = data.get("object") if isinstance(data, dict) else None
         return str(target.get("sha") or "") or None if isinstance(target, dict) else None
 
@@ -369,14 +357,9 @@ class Client:
     def permission(self, repo: str, login: str) -> str:
         """`login`'s role on `repo` (admin, maintain, write, triage, read or none)."""
         url = f"{_repo_path(repo)}/collaborators/{quote(login)}/permission"
-        try:
-            _, data = self._request("GET", url)
-        except OutOfTime:
-            raise
-        except ApiError as error:
-            if error.status == 404:
-                return "none"
-            raise
+        data = self._get_found(url)
+        if data is None:
+            return "none"
         return str(data.get("role_name") or data.get("permission") or "none")
 
     def react(self, repo: str, comment_id: int, content: str) -> None:
@@ -384,6 +367,18 @@ class Client:
         self._request("POST", url, body={"content": content}, write=True)  # one per user
 
     # ---- machinery -----------------------------------------------------------------------
+    def _get_found(self, url: str, params: dict[str, str] | None = None) -> Any:
+        """GET `url`: the answer, None when GitHub says 404 (no such thing)."""
+        try:
+            _, data = self._request("GET", url, params)
+        except OutOfTime:
+            raise
+        except ApiError as error:
+            if error.status == 404:
+                return None
+            raise
+        return data
+
     def _request(
         self,
         verb: str,

@@ -14,7 +14,7 @@ import os
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from incident_ops.errors import IncidentOpsError
 
@@ -34,19 +34,31 @@ def _env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return {**os.environ, **_QUIET_ENV, **(extra or {})}
 
 
-def run(root: str, *args: str, env: Mapping[str, str] | None = None) -> str:
-    """Run git in `root` and return its output; failure is a usage error (exit 2)."""
+def _process(
+    root: str, args: Sequence[str], env: Mapping[str, str] | None = None, data: bytes | None = None
+) -> subprocess.CompletedProcess[Any]:
+    """git in `root` run to its end (text output, or bytes when `data` is fed to it); a
+    missing git is a usage error."""
+    argv = ["git", "-C", root, *args]
     try:
-        proc = subprocess.run(
-            ["git", "-C", root, *args], capture_output=True, text=True, encoding="utf-8",
-            errors="surrogateescape", check=False, env=_env(env),
-        )  # fmt: skip
+        if data is None:
+            return subprocess.run(
+                argv, capture_output=True, check=False, env=_env(env), text=True,
+                encoding="utf-8", errors="surrogateescape",
+            )  # fmt: skip
+        return subprocess.run(argv, input=data, capture_output=True, check=False, env=_env(env))
     except FileNotFoundError:
         raise IncidentOpsError("git is not installed or not on PATH") from None
+
+
+def run(root: str, *args: str, env: Mapping[str, str] | None = None) -> str:
+    """Run git in `root` and return its output; failure is a usage error (exit 2)."""
+    proc = _process(root, args, env)
     if proc.returncode != 0:
         message = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"
         raise IncidentOpsError(f"git {args[0]}: {message}")
-    return proc.stdout
+    out: str = proc.stdout
+    return out
 
 
 def succeeds(root: str, *args: str) -> bool:
@@ -237,49 +249,36 @@ def push_new_branch(root: str, remote: str, commit: str, branch: str) -> bool:
     """Create `branch` on the remote at `commit`; False when the remote has that branch
     already (someone else's: it is never overwritten, not even by a fast forward)."""
     ref = f"refs/heads/{branch}"
-    try:
-        proc = subprocess.run(
-            ["git", "-C", root, "push", "--porcelain", f"--force-with-lease={ref}:", remote,
-             f"{commit}:{ref}"],
-            capture_output=True, text=True, check=False, env=_env(),
-        )  # fmt: skip
-    except FileNotFoundError:
-        raise IncidentOpsError("git is not installed or not on PATH") from None
+    push = ["push", "--porcelain", f"--force-with-lease={ref}:", remote, f"{commit}:{ref}"]
+    proc = _process(root, push)
     if proc.returncode == 0:
         return True
     if remote_branches(root, remote, branch):  # taken by someone else meanwhile
         return False
+    raise _push_failed(proc, remote, ref)
+
+
+def _push_failed(proc: subprocess.CompletedProcess[str], remote: str, ref: str) -> IncidentOpsError:
+    """The error of a push git refused: the first `!` line of `--porcelain`, else stderr."""
     lines = [line for line in proc.stdout.splitlines() if line.startswith("!")]
     message = lines[0].split("\t")[-1] if lines else proc.stderr.strip().splitlines()[-1:]
-    raise IncidentOpsError(f"git push {remote} {ref}: {message or 'failed'}")
+    return IncidentOpsError(f"git push {remote} {ref}: {message or 'failed'}")
 
 
 def _run_bytes(root: str, args: list[str], data: bytes) -> str:
-    try:
-        proc = subprocess.run(
-            ["git", "-C", root, *args], input=data, capture_output=True, check=False, env=_env()
-        )
-    except FileNotFoundError:
-        raise IncidentOpsError("git is not installed or not on PATH") from None
+    proc = _process(root, args, data=data)
     if proc.returncode != 0:
         raise IncidentOpsError(f"git {args[0]}: {proc.stderr.decode(errors='replace').strip()}")
-    return proc.stdout.decode()
+    out: bytes = proc.stdout
+    return out.decode()
 
 
 def push_branch(root: str, remote: str, commit: str, branch: str) -> bool:
     """Push `commit` to the remote's `branch` as a fast forward; False when the branch
     moved meanwhile (the push is rejected: fetch, redo, push again)."""
-    try:
-        proc = subprocess.run(
-            ["git", "-C", root, "push", "--porcelain", remote, f"{commit}:refs/heads/{branch}"],
-            capture_output=True, text=True, check=False, env=_env(),
-        )  # fmt: skip
-    except FileNotFoundError:
-        raise IncidentOpsError("git is not installed or not on PATH") from None
+    proc = _process(root, ["push", "--porcelain", remote, f"{commit}:refs/heads/{branch}"])
     if proc.returncode == 0:
         return True
     if "[rejected]" in proc.stdout:
         return False
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("!")]
-    message = lines[0].split("\t")[-1] if lines else proc.stderr.strip().splitlines()[-1:]
-    raise IncidentOpsError(f"git push {remote} {branch}: {message or 'failed'}")
+    raise _push_failed(proc, remote, branch)
