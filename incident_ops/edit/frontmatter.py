@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from incident_ops.edit.linemerge import distance, indent_styles, merge
 from incident_ops.errors import IncidentOpsError
-from incident_ops.parse.source import Parts, SourceError, read_source, split_front
+from incident_ops.parse.source import Parts, SourceError, decode, read_bytes, split_front
 from incident_ops.parse.yamltree import YamlProblem, parse
 from incident_ops.workspace.atomic import write_atomic
 
@@ -67,11 +67,21 @@ def split(text: str, path: str = "<text>") -> Parts:
 def read_text(abspath: str) -> str:
     """The file's text, refusing what `validate` would refuse to read (BOM included)."""
     try:
-        text, problems = read_source(abspath)
+        raw = read_bytes(abspath)
     except SourceError as error:
         raise IncidentOpsError(f"{abspath}: {error.problem.message}") from None
+    return strict_text(raw, abspath)
+
+
+def strict_text(data: bytes, path: str) -> str:
+    """The text of `data` read from `path`, refusing what `validate` would refuse (invalid
+    UTF-8, a byte-order mark): an edit must not rewrite a file validate rejects."""
+    try:
+        text, problems = decode(data)
+    except SourceError as error:
+        raise IncidentOpsError(f"{path}: {error.problem.message}") from None
     if problems:
-        raise IncidentOpsError(f"{abspath}: {problems[0].message}")
+        raise IncidentOpsError(f"{path}: {problems[0].message}")
     return text
 
 

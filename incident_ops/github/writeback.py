@@ -33,7 +33,6 @@ from incident_ops.errors import IncidentOpsError
 from incident_ops.github.client import ApiError, Client, OutOfTime, PullView
 from incident_ops.github.pulls import LiveFile, git_prefix
 from incident_ops.github.records import COMMIT_MESSAGE, apply
-from incident_ops.parse.source import SourceError, decode
 from incident_ops.workspace import git
 from incident_ops.workspace.config import Repo
 
@@ -130,16 +129,6 @@ def _to_files(
 
 
 # ---- an open incident PR's branch --------------------------------------------------------
-def _text(data: bytes, path: str) -> str:
-    try:
-        text, problems = decode(data)
-    except SourceError as error:
-        raise IncidentOpsError(f"{path}: {error.problem.message}") from None
-    if problems:
-        raise IncidentOpsError(f"{path}: {problems[0].message}")
-    return text
-
-
 def _to_pull_branch(
     done: Written,
     client: Client,
@@ -148,9 +137,11 @@ def _to_pull_branch(
     changes: list[Change],
     dry_run: bool,
 ) -> None:
+    from incident_ops.edit.frontmatter import strict_text
+
     where = f"{item.path} on the branch of #{item.pull.number} ({item.pull.head_ref})"
     try:
-        text = _text(item.data, item.path)
+        text = strict_text(item.data, item.path)
         new, made = apply(text, changes, item.path)
     except IncidentOpsError as error:
         done.failures.append(f"#{item.pull.number}: cannot record the sweep's changes: {error}")
@@ -187,6 +178,8 @@ class _File:
 
 def _planned(repo: Repo, head: str, edits: dict[str, list[Change]]) -> list[_File]:
     """Each file as the checked-out commit has it, and with the edits made."""
+    from incident_ops.edit.frontmatter import strict_text
+
     prefix = git_prefix(repo)
     names = {path: f"{head}:{prefix}{path}" for path in edits}
     blobs = dict(git.read_blobs(repo.root, names.values()))
@@ -195,7 +188,7 @@ def _planned(repo: Repo, head: str, edits: dict[str, list[Change]]) -> list[_Fil
         data = blobs.get(names[path])
         if data is None:
             continue  # not committed yet: nothing to base a pull request on
-        text = _text(data, path)
+        text = strict_text(data, path)
         new, made = apply(text, changes, path)
         if new != text:
             blob = git.run(repo.root, "rev-parse", names[path]).strip()
