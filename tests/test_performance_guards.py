@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from benchmarks.generate import generate
 from incident_ops.domain.instants import parse_instant
 from incident_ops.lint import validate as lint
@@ -39,12 +41,8 @@ def test_validate_imports_no_heavy_library(tmp_path):
     assert probe(tmp_path, "validate", "--now", NOW, paths[0]) == "HEAVY [] CODE 0"
 
 
-def test_one_changed_file_is_the_only_one_parsed(tmp_path, monkeypatch):
-    paths = generate(tmp_path, 40, seed=2, commits=1)
-    repo = open_repo(str(tmp_path))
-    Workspace(repo).index({})  # warms the cache
-    changed = tmp_path / paths[7]
-    changed.write_text(changed.read_text().replace("\ntitle: ", "\ntitle: Edited ", 1))
+def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The relative paths `Workspace.read` parses from now on, in order."""
     parsed: list[str] = []
     original = Workspace.read
 
@@ -53,6 +51,16 @@ def test_one_changed_file_is_the_only_one_parsed(tmp_path, monkeypatch):
         return original(abspath, relpath)
 
     monkeypatch.setattr(Workspace, "read", staticmethod(counting))
+    return parsed
+
+
+def test_one_changed_file_is_the_only_one_parsed(tmp_path, monkeypatch):
+    paths = generate(tmp_path, 40, seed=2, commits=1)
+    repo = open_repo(str(tmp_path))
+    Workspace(repo).index({})  # warms the cache
+    changed = tmp_path / paths[7]
+    changed.write_text(changed.read_text().replace("\ntitle: ", "\ntitle: Edited ", 1))
+    parsed = count_reads(monkeypatch)
     policy = load_policy(repo.policies_dir, repo.root)
     report = lint.validate(
         repo, policy, parse_instant(NOW, policy.calendar().tz), [str(tmp_path / paths[3])]
@@ -71,17 +79,10 @@ def test_a_fresh_clone_reads_only_the_files_a_rule_asks_about(tmp_path, monkeypa
     policy = load_policy(repo.policies_dir, repo.root)
     now = parse_instant(NOW, policy.calendar().tz)
     target = str(tmp_path / paths[30])
-    parsed: list[str] = []
-    original = Workspace.read
-
-    def counting(abspath: str, relpath: str) -> Record:
-        parsed.append(relpath)
-        return original(abspath, relpath)
-
-    monkeypatch.setattr(Workspace, "read", staticmethod(counting))
+    parsed = count_reads(monkeypatch)
     lazy = lint.validate(repo, policy, now, [target]).findings
     assert parsed[0] == paths[30] and len(parsed) < 10, parsed
-    monkeypatch.setattr(Workspace, "read", staticmethod(original))
+    monkeypatch.undo()
     lint.validate(repo, policy, now)  # a whole run: every file read, the cache filled
     assert lint.validate(repo, policy, now, [target]).findings == lazy
 
